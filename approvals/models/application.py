@@ -1,0 +1,149 @@
+"""An application of one project for one stage, and its state machine.
+
+The FSM methods here only change state and the columns that belong to it;
+locking, permission checks, saving, history and side effects are done by
+`approvals.services`, the only callers.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from stages.models import Stage
+
+from ..rules import transition_permission
+from .project import Project
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交待受理")
+    CORRECTING = "correcting", _("补正中")
+    REFUSED = "refused", _("不予受理")
+    IN_REVIEW = "in_review", _("审查中")
+    SUSPENDED = "suspended", _("特别程序中")
+    APPROVED = "approved", _("已批准待发证")
+    REJECTED = "rejected", _("不予许可")
+    ISSUED = "issued", _("已发证")
+    DELIVERED = "delivered", _("已送达")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+S = ApplicationState
+CLOSED_STATES = [S.REFUSED, S.REJECTED, S.WITHDRAWN]
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Applicants: their enterprise's. Clerks and supervisors: their
+        jurisdiction's (city level: all). Reviewers: where their department
+        has a task."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.enterprise_id:
+            return self.filter(project__enterprise_id=user.enterprise_id)
+        membership = getattr(user, "staff_membership", None)
+        if membership is None:
+            return self.none()
+        scoped = self
+        if not membership.jurisdiction.is_city:
+            scoped = scoped.filter(project__jurisdiction_id=membership.jurisdiction_id)
+        if user.role == "reviewer":
+            scoped = scoped.filter(tasks__department_id=membership.department_id).distinct()
+        return scoped
+
+
+class Application(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="applications"
+    )
+    stage = models.ForeignKey(
+        Stage, verbose_name=_("阶段"), on_delete=models.PROTECT, related_name="applications"
+    )
+    state = FSMField(_("状态"), default=S.DRAFT, choices=S.choices, db_index=True)
+    number = models.CharField(_("申请编号"), max_length=30, unique=True, null=True, blank=True)
+    form_data = models.JSONField(_("表单内容"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受理人"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    due_on = models.DateField(_("承诺办结日期"), null=True, blank=True, db_index=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("申请")
+        verbose_name_plural = _("申请")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "stage"],
+                condition=~Q(state__in=CLOSED_STATES),
+                name="one_open_application_per_project_stage",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number or _('草稿')} {self.project} · {self.stage}"
+
+    @transition(
+        field=state,
+        source=S.DRAFT,
+        target=S.SUBMITTED,
+        permission=transition_permission("submit_application"),
+    )
+    def submit(self):
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.IN_REVIEW,
+        permission=transition_permission("accept_application"),
+    )
+    def accept(self, clerk, due_on):
+        self.accepted_at = timezone.now()
+        self.accepted_by = clerk
+        self.due_on = due_on
+
+    @transition(field=state, source=S.IN_REVIEW, target=S.APPROVED)
+    def approve(self):
+        self.decided_at = timezone.now()
+
+    @transition(field=state, source=S.IN_REVIEW, target=S.REJECTED)
+    def reject(self):
+        self.decided_at = timezone.now()
+
+    @transition(field=state, source=S.APPROVED, target=S.ISSUED)
+    def issue(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.DRAFT,
+        target=S.WITHDRAWN,
+        permission=transition_permission("submit_application"),
+    )
+    def withdraw(self):
+        pass
+
+    @property
+    def is_editable(self):
+        return self.state == S.DRAFT

@@ -1,0 +1,76 @@
+"""A construction project of one enterprise; its shared facts are filled once
+and reused by every stage (一次填报、多次复用)."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Enterprise
+from stages.models import Jurisdiction
+
+from ..project_code import validate_project_code
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.enterprise_id:
+            return self.filter(enterprise_id=user.enterprise_id)
+        membership = getattr(user, "staff_membership", None)
+        if membership is None:
+            return self.none()
+        if membership.jurisdiction.is_city:
+            return self
+        return self.filter(jurisdiction_id=membership.jurisdiction_id)
+
+
+class Project(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("建设单位"), on_delete=models.PROTECT, related_name="projects"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, verbose_name=_("行政区划"), on_delete=models.PROTECT, related_name="projects"
+    )
+    code = models.CharField(
+        _("投资项目统一代码"),
+        max_length=24,
+        validators=[validate_project_code],
+        help_text=_("如 2105-341000-47-01-000123。"),
+    )
+    name = models.CharField(_("项目名称"), max_length=200)
+    address = models.CharField(_("建设地点"), max_length=200)
+    total_investment = models.DecimalField(
+        _("总投资（万元）"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    building_area = models.DecimalField(
+        _("总建筑面积（平方米）"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        null=True,
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "code"], name="project_code_unique_per_enterprise"
+            )
+        ]
+
+    def __str__(self):
+        return self.name

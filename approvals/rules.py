@@ -1,0 +1,75 @@
+"""Who may do what to which object (django-rules predicates).
+
+Transitions name these rules in their `permission=`; views test the `view_*`
+rules and scope their querysets with `visible_to`. Staff see their
+jurisdiction (city-level staff see all); applicants see their enterprise.
+"""
+
+import rules
+
+from portal.models import Role
+
+
+def _membership(user):
+    return getattr(user, "staff_membership", None)
+
+
+@rules.predicate
+def is_enterprise_member(user, application):
+    return bool(user.enterprise_id) and user.enterprise_id == application.project.enterprise_id
+
+
+@rules.predicate
+def is_clerk_for(user, application):
+    membership = _membership(user)
+    return (
+        user.role == Role.CLERK
+        and membership is not None
+        and membership.sees_jurisdiction(application.project.jurisdiction_id)
+    )
+
+
+@rules.predicate
+def is_reviewer_for(user, task):
+    membership = _membership(user)
+    return (
+        user.role == Role.REVIEWER
+        and membership is not None
+        and membership.department_id == task.department_id
+        and membership.sees_jurisdiction(task.jurisdiction_id)
+    )
+
+
+@rules.predicate
+def is_supervisor_for(user, application):
+    membership = _membership(user)
+    return (
+        user.role == Role.SUPERVISOR
+        and membership is not None
+        and membership.sees_jurisdiction(application.project.jurisdiction_id)
+    )
+
+
+@rules.predicate
+def reviews_application(user, application):
+    return any(is_reviewer_for(user, task) for task in application.tasks.all())
+
+
+rules.add_rule("submit_application", is_enterprise_member)
+rules.add_rule("accept_application", is_clerk_for)
+rules.add_rule("decide_task", is_reviewer_for)
+rules.add_perm(
+    "approvals.view_application",
+    is_enterprise_member | is_clerk_for | is_supervisor_for | reviews_application,
+)
+rules.add_perm("approvals.edit_application", is_enterprise_member)
+
+
+def transition_permission(rule_name):
+    """django-fsm calls permission(instance, user); rules take (user, obj)."""
+
+    def check(instance, user):
+        return rules.test_rule(rule_name, user, instance)
+
+    check.__name__ = f"may_{rule_name}"
+    return check

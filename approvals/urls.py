@@ -1,0 +1,33 @@
+from django.urls import path
+
+from .views import applicant, files, public, staff
+
+urlpatterns = [
+    path("projects/", applicant.project_list, name="project_list"),
+    path("projects/new/", applicant.project_create, name="project_create"),
+    path("projects/<int:pk>/", applicant.project_detail, name="project_detail"),
+    path("projects/<int:project_pk>/start/", applicant.application_start, name="application_start"),
+    path("applications/<int:pk>/", applicant.application_detail, name="application_detail"),
+    path("applications/<int:pk>/edit/", applicant.application_edit, name="application_edit"),
+    path("applications/<int:pk>/materials/", applicant.material_upload, name="material_upload"),
+    path("applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"),
+    path(
+        "applications/<int:pk>/materials/<int:material_pk>/",
+        files.material_download,
+        name="material_download",
+    ),
+    path(
+        "applications/<int:pk>/certificates/<int:certificate_pk>.pdf",
+        files.certificate_download,
+        name="certificate_download",
+    ),
+    path("staff/window/", staff.clerk_inbox, name="clerk_inbox"),
+    path(
+        "staff/applications/<int:pk>/accept/", staff.application_accept, name="application_accept"
+    ),
+    path("staff/tasks/", staff.reviewer_inbox, name="reviewer_inbox"),
+    path("staff/tasks/<int:pk>/", staff.task_detail, name="task_detail"),
+    path("staff/tasks/<int:pk>/claim/", staff.task_claim, name="task_claim"),
+    path("staff/tasks/<int:pk>/decide/", staff.task_decide, name="task_decide"),
+    path("verify/<str:number>/", public.verify, name="verify"),
+]

@@ -1,0 +1,145 @@
+"""The applicant's pages: projects, applications, the unified form, materials
+and submission."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from stages.models import Stage
+
+from .. import services
+from ..forms import MaterialForm, ProjectForm, StageForm, StartApplicationForm
+from ..models import Application, Project
+from .helpers import application_context, report_service_error, visible_application
+
+
+def applicant_required(view):
+    def wrapped(request, *args, **kwargs):
+        if not request.user.enterprise_id:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+@applicant_required
+def project_list(request):
+    projects = (
+        Project.objects.visible_to(request.user)
+        .select_related("jurisdiction")
+        .prefetch_related(
+            Prefetch("applications", queryset=Application.objects.select_related("stage"))
+        )
+    )
+    return render(request, "approvals/project_list.html", {"projects": projects})
+
+
+@applicant_required
+def project_create(request):
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        project = form.save(commit=False)
+        project.enterprise_id = request.user.enterprise_id
+        project.created_by = request.user
+        project.save()
+        messages.success(request, _("项目已创建。"))
+        return redirect("project_detail", pk=project.pk)
+    return render(request, "approvals/project_form.html", {"form": form})
+
+
+@applicant_required
+def project_detail(request, pk):
+    project = get_object_or_404(
+        Project.objects.visible_to(request.user).select_related("jurisdiction", "enterprise"), pk=pk
+    )
+    applications = {a.stage_id: a for a in project.applications.select_related("stage")}
+    stages = [(stage, applications.get(stage.pk)) for stage in Stage.objects.filter(active=True)]
+    return render(
+        request,
+        "approvals/project_detail.html",
+        {"project": project, "stages": stages, "start_form": StartApplicationForm()},
+    )
+
+
+@applicant_required
+@require_POST
+def application_start(request, project_pk):
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=project_pk)
+    form = StartApplicationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择办理阶段。"))
+        return redirect("project_detail", pk=project.pk)
+    stage = form.cleaned_data["stage"]
+    existing = project.applications.exclude(state__in=["refused", "rejected", "withdrawn"]).filter(
+        stage=stage
+    )
+    application = existing.first() or services.create_application(project, stage, request.user)
+    return redirect("application_edit", pk=application.pk)
+
+
+@login_required
+def application_detail(request, pk):
+    application = visible_application(request.user, pk)
+    context = application_context(application, request.user)
+    context["material_form"] = MaterialForm()
+    return render(request, "approvals/application_detail.html", context)
+
+
+@applicant_required
+def application_edit(request, pk):
+    application = visible_application(request.user, pk)
+    if not application.is_editable:
+        return redirect("application_detail", pk=pk)
+    form = StageForm(request.POST or None, stage=application.stage, initial=application.form_data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_form_data(application.pk, request.user, form.as_json())
+        except services.ServiceError as error:
+            report_service_error(request, error)
+        else:
+            messages.success(request, _("已保存草稿。"))
+            return redirect("application_detail", pk=pk)
+    return render(
+        request, "approvals/application_edit.html", {"application": application, "form": form}
+    )
+
+
+@applicant_required
+@require_POST
+def material_upload(request, pk):
+    application = visible_application(request.user, pk)
+    form = MaterialForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("application_detail", pk=pk)
+    try:
+        services.attach_material(
+            application.pk, request.user, form.cleaned_data["label"], form.cleaned_data["file"]
+        )
+    except services.ServiceError as error:
+        report_service_error(request, error)
+    else:
+        messages.success(request, _("材料已上传。"))
+    return redirect("application_detail", pk=pk)
+
+
+@applicant_required
+@require_POST
+def application_submit(request, pk):
+    application = visible_application(request.user, pk)
+    try:
+        services.submit_application(application.pk, request.user)
+    except services.StateConflict as error:
+        # A double click lands here: the first click already submitted.
+        messages.info(request, error.message)
+    except services.ServiceError as error:
+        report_service_error(request, error)
+    else:
+        messages.success(request, _("申请已提交，请等待窗口受理。"))
+    return redirect("application_detail", pk=pk)

@@ -1,0 +1,37 @@
+"""Private files, served only to those who may see the application."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+
+from ..models import Certificate, Material
+from .helpers import visible_application
+
+
+def _serve(field_file, download_name, content_type):
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=download_name, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def material_download(request, pk, material_pk):
+    application = visible_application(request.user, pk)
+    material = get_object_or_404(Material, pk=material_pk, application=application)
+    return _serve(material.file, material.original_name, material.content_type)
+
+
+@login_required
+def certificate_download(request, pk, certificate_pk):
+    application = visible_application(request.user, pk)
+    certificate = get_object_or_404(
+        Certificate, pk=certificate_pk, application=application, rendered_at__isnull=False
+    )
+    return _serve(certificate.pdf, f"{certificate.number}.pdf", "application/pdf")

@@ -1,0 +1,181 @@
+"""The back-office: the window clerk's inbox and acceptance, the department
+reviewer's inbox and decisions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.models import Role
+from stages.models import Stage
+
+from .. import services
+from ..forms import OpinionForm
+from ..models import Application, ApplicationState, ReviewTask, ReviewTaskState
+from .helpers import application_context, report_service_error, visible_application
+
+PAGE_SIZE = 20
+APPLICATION_SORTS = {
+    "submitted": "submitted_at",
+    "-submitted": "-submitted_at",
+    "due": "due_on",
+    "-due": "-due_on",
+}
+TASK_SORTS = {
+    "due": "due_on",
+    "-due": "-due_on",
+    "created": "created_at",
+    "-created": "-created_at",
+}
+
+
+def role_required(role):
+    def decorator(view):
+        def wrapped(request, *args, **kwargs):
+            if request.user.role != role or not hasattr(request.user, "staff_membership"):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)
+
+    return decorator
+
+
+@role_required(Role.CLERK)
+def clerk_inbox(request):
+    scoped = Application.objects.visible_to(request.user).exclude(state=ApplicationState.DRAFT)
+    counts = dict(scoped.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    state = request.GET.get("state", ApplicationState.SUBMITTED)
+    applications = scoped.filter(state=state) if state else scoped
+    stage = request.GET.get("stage")
+    if stage:
+        applications = applications.filter(stage__code=stage)
+    query = request.GET.get("q", "").strip()
+    if query:
+        applications = applications.filter(
+            Q(number__icontains=query)
+            | Q(project__name__icontains=query)
+            | Q(project__enterprise__name__icontains=query)
+            | Q(project__enterprise__credit_code=query.upper())
+        )
+    sort = request.GET.get("sort", "submitted")
+    applications = applications.select_related("project__enterprise", "stage").order_by(
+        APPLICATION_SORTS.get(sort, "submitted_at"), "pk"
+    )
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "staff/clerk_inbox.html",
+        {
+            "page": page,
+            "counts": [
+                (value, label, counts.get(value, 0))
+                for value, label in ApplicationState.choices
+                if value != "draft"
+            ],
+            "stages": Stage.objects.filter(active=True),
+            "filters": {"state": state, "stage": stage or "", "q": query, "sort": sort},
+        },
+    )
+
+
+@role_required(Role.CLERK)
+@require_POST
+def application_accept(request, pk):
+    application = visible_application(request.user, pk)
+    try:
+        services.accept_application(application.pk, request.user, request.POST.get("comment", ""))
+    except services.ServiceError as error:
+        report_service_error(request, error)
+    else:
+        messages.success(request, _("已受理，审查任务已并联分发到各部门。"))
+    return redirect("application_detail", pk=pk)
+
+
+@role_required(Role.REVIEWER)
+def reviewer_inbox(request):
+    scoped = ReviewTask.objects.for_reviewer(request.user)
+    counts = dict(scoped.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    state = request.GET.get("state", "open")
+    if state == "open":
+        tasks = scoped.filter(state__in=[ReviewTaskState.PENDING, ReviewTaskState.REVIEWING])
+    elif state:
+        tasks = scoped.filter(state=state)
+    else:
+        tasks = scoped
+    sort = request.GET.get("sort", "due")
+    tasks = tasks.select_related(
+        "matter", "application__project__enterprise", "application__stage", "reviewer"
+    ).order_by(TASK_SORTS.get(sort, "due_on"), "pk")
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "staff/reviewer_inbox.html",
+        {
+            "page": page,
+            "counts": [
+                (value, label, counts.get(value, 0)) for value, label in ReviewTaskState.choices
+            ],
+            "filters": {"state": state, "sort": sort},
+        },
+    )
+
+
+def _reviewer_task(user, pk):
+    return get_object_or_404(
+        ReviewTask.objects.for_reviewer(user).select_related(
+            "matter", "application__project__enterprise", "application__stage"
+        ),
+        pk=pk,
+    )
+
+
+@role_required(Role.REVIEWER)
+def task_detail(request, pk):
+    task = _reviewer_task(request.user, pk)
+    context = application_context(task.application, request.user)
+    context.update(
+        task=task,
+        opinion_form=OpinionForm(),
+        task_transitions={t.name for t in task.get_available_user_state_transitions(request.user)},
+    )
+    return render(request, "staff/task_detail.html", context)
+
+
+@role_required(Role.REVIEWER)
+@require_POST
+def task_claim(request, pk):
+    task = _reviewer_task(request.user, pk)
+    try:
+        services.claim_task(task.pk, request.user)
+    except services.ServiceError as error:
+        report_service_error(request, error)
+    else:
+        messages.success(request, _("已签收，请开始审查。"))
+    return redirect("task_detail", pk=pk)
+
+
+@role_required(Role.REVIEWER)
+@require_POST
+def task_decide(request, pk):
+    task = _reviewer_task(request.user, pk)
+    form = OpinionForm(request.POST)
+    form.is_valid()
+    opinion = form.cleaned_data.get("opinion", "")
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            services.approve_task(task.pk, request.user, opinion)
+            messages.success(request, _("已出具通过意见。"))
+        elif decision == "reject":
+            services.reject_task(task.pk, request.user, opinion)
+            messages.success(request, _("已出具不通过意见。"))
+        else:
+            messages.error(request, _("请选择审查结论。"))
+    except services.ServiceError as error:
+        report_service_error(request, error)
+    return redirect("task_detail", pk=pk)

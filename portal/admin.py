@@ -1,0 +1,29 @@
+"""Admin for users and enterprises."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Enterprise, User
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "legal_representative", "contact", "phone"]
+    search_fields = ["name", "credit_code"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "last_name", "first_name", "role", "enterprise", "is_active"]
+    list_filter = ["role", "is_active", "is_staff"]
+    search_fields = ["username", "last_name", "first_name", "email", "enterprise__name"]
+    autocomplete_fields = ["enterprise"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("角色与单位"), {"fields": ("role", "enterprise", "phone")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("角色与单位"), {"fields": ("role", "enterprise")}),
+    )

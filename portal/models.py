@@ -1,0 +1,98 @@
+"""People: users with one role each, and the enterprises applicants act for.
+
+Staff postings (jurisdiction, department) live in `stages`, which owns those
+vocabularies; this module depends on nothing else in the project.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .credit_code import normalize, validate_credit_code
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("申请人（企业经办人）")
+    AGENT = "agent", _("代办员")
+    CLERK = "clerk", _("综合窗口收件员")
+    REVIEWER = "reviewer", _("部门审查员")
+    SUPERVISOR = "supervisor", _("效能监督员")
+    ADMINISTRATOR = "administrator", _("系统管理员")
+
+
+STAFF_ROLES = {Role.CLERK, Role.REVIEWER, Role.SUPERVISOR, Role.ADMINISTRATOR}
+
+
+class Enterprise(models.Model):
+    """A 建设单位 identified by its 统一社会信用代码."""
+
+    credit_code = models.CharField(
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+        help_text=_("18位，GB 32100-2015，末位为校验码。"),
+    )
+    name = models.CharField(_("单位名称"), max_length=200)
+    legal_representative = models.CharField(_("法定代表人"), max_length=50)
+    contact = models.CharField(_("联系人"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}（{self.credit_code}）"
+
+    def clean(self):
+        self.credit_code = normalize(self.credit_code)
+
+
+class User(AbstractUser):
+    role = models.CharField(
+        _("角色"), max_length=20, choices=Role.choices, default=Role.APPLICANT, db_index=True
+    )
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("所属企业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        help_text=_("申请人所属的建设单位；工作人员留空。"),
+    )
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.display_name
+
+    def get_full_name(self):
+        """Chinese order: family name first, no space."""
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def display_name(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_applicant(self):
+        return self.role == Role.APPLICANT
+
+    @property
+    def is_clerk(self):
+        return self.role == Role.CLERK
+
+    @property
+    def is_reviewer(self):
+        return self.role == Role.REVIEWER
+
+    @property
+    def works_in_back_office(self):
+        return self.role in STAFF_ROLES

@@ -1,0 +1,57 @@
+"""Pages run a fixed number of queries, however much data there is."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from approvals import services
+from approvals.models import ReviewTask
+from portal.models import Role
+
+from .factories import ApplicationFactory, staff
+from .test_workflow import complete_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def submitted_applications(count, pdf_bytes):
+    applications = []
+    for _ in range(count):
+        application = ApplicationFactory()
+        complete_draft(application, pdf_bytes)
+        applications.append(services.submit_application(application.pk, application.created_by))
+    return applications
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def test_clerk_inbox_queries_do_not_grow(catalog, client, pdf_bytes):
+    client.force_login(staff(Role.CLERK, "341000", "data"))
+    submitted_applications(2, pdf_bytes)
+    few = queries_for(client, "/staff/window/")
+    submitted_applications(6, pdf_bytes)
+    assert queries_for(client, "/staff/window/") == few
+    assert few <= 12
+
+
+def test_reviewer_inbox_and_application_page_queries_do_not_grow(catalog, client, pdf_bytes):
+    clerk = staff(Role.CLERK, "341000", "data")
+    reviewer = staff(Role.REVIEWER, "341000", "housing")
+    first = submitted_applications(1, pdf_bytes)[0]
+    services.accept_application(first.pk, clerk)
+    client.force_login(reviewer)
+    few_inbox = queries_for(client, "/staff/tasks/")
+    few_page = queries_for(client, f"/applications/{first.pk}/")
+    for application in submitted_applications(4, pdf_bytes):
+        services.accept_application(application.pk, clerk)
+    task = ReviewTask.objects.filter(application=first, department__code="housing").first()
+    services.claim_task(task.pk, reviewer)
+    services.approve_task(task.pk, reviewer, "同意")
+    assert queries_for(client, "/staff/tasks/") == few_inbox
+    assert queries_for(client, f"/applications/{first.pk}/") == few_page
+    assert few_page <= 16
