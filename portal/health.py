@@ -33,7 +33,8 @@ def _broker():
 
 
 def _worker():
-    replies = celery_app.control.ping(timeout=1.5)
+    # limit=1: answer as soon as one worker replies instead of waiting out the timeout.
+    replies = celery_app.control.ping(timeout=2.0, limit=1)
     if not replies:
         raise RuntimeError("no Celery worker replied to ping")
     return {"workers": sorted(name for reply in replies for name in reply)}
