@@ -128,6 +128,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="一件事平台 <noreply
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "max_retries": 1}
+# Publishing happens in on_commit hooks of web requests: fail fast when the
+# broker is down (the outbox sweep re-enqueues) rather than hang the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
