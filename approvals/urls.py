@@ -9,6 +9,11 @@ urlpatterns = [
     path("projects/<int:project_pk>/start/", applicant.application_start, name="application_start"),
     path("applications/<int:pk>/", applicant.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/", applicant.application_edit, name="application_edit"),
+    path(
+        "applications/<int:pk>/situations/",
+        applicant.application_situations,
+        name="application_situations",
+    ),
     path("applications/<int:pk>/materials/", applicant.material_upload, name="material_upload"),
     path("applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"),
     path(

@@ -15,5 +15,6 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("guides/", include("stages.urls")),
     path("", include("approvals.urls")),
 ]

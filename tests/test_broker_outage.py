@@ -13,8 +13,7 @@ from approvals.tasks import redeliver_outbox
 from portal.celery import app as celery_app
 
 from .conftest import wait_for
-from .factories import ApplicationFactory, load_catalog, staff
-from .test_workflow import complete_draft
+from .factories import ApplicationFactory, complete_draft, load_catalog, staff
 
 
 def point_broker_at(url):

@@ -12,7 +12,7 @@ from approvals.models import Application, ReviewTask
 from portal.models import Role
 
 from .conftest import wait_for
-from .factories import ApplicantFactory, load_catalog, staff
+from .factories import ApplicantFactory, load_catalog, sample_value, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-123456"
@@ -27,6 +27,24 @@ def log_in(page, base, user):
 
 def log_out(page):
     page.get_by_role("button", name="退出").click()
+
+
+def fill_field(page, spec):
+    """Fill one unified-form field through its label, like a person would."""
+    field = page.get_by_label(spec["label"], exact=False).first
+    kind = spec["field_type"]
+    if kind == "multiple_choice":
+        page.get_by_role("checkbox", name=spec["choices"][0]).check()
+    elif kind == "yes_no":
+        field.select_option(label="否")
+    elif kind == "choice":
+        field.select_option(label=spec["choices"][0])
+    elif field.input_value():
+        return  # pre-filled from the project
+    elif spec.get("project_attribute") == "planned_end":
+        field.fill("2028-06-30")
+    else:
+        field.fill(str(sample_value(spec)))
 
 
 def test_submit_accept_approve_download(
@@ -47,26 +65,32 @@ def test_submit_accept_approve_download(
     page.get_by_role("button", name="保存项目").click()
     expect(page.get_by_role("heading", name="屯溪老街游客服务中心")).to_be_visible()
 
-    page.get_by_label("办理阶段").select_option(label="施工许可")
+    page.get_by_label("办理阶段").select_option(label="立项用地规划许可")
     page.get_by_role("button", name="开始填报").click()
-    page.get_by_label("合同价格（万元）").fill("2800")
-    page.get_by_label("合同工期（天）").fill("365")
-    page.get_by_label("施工总承包单位").fill("黄山建工集团有限公司")
-    page.get_by_label("监理单位").fill("黄山工程监理有限公司")
-    page.get_by_label("总监理工程师").fill("陈工")
+
+    # 情形: answer every question "否", so only the unconditional matters apply.
+    for radio in page.get_by_role("radio", name="否").all():
+        radio.check()
+    page.get_by_role("button", name="下一步：填写申请表").click()
+
+    application = Application.objects.get(project__name="屯溪老街游客服务中心")
+    for spec in application.configuration.form_fields:
+        fill_field(page, spec)
     page.get_by_role("button", name="保存草稿").click()
     expect(page.get_by_text("已保存草稿")).to_be_visible()
 
-    drawing = tmp_path / "施工图.pdf"
+    drawing = tmp_path / "材料.pdf"
     drawing.write_bytes(pdf_bytes)
-    page.get_by_label("材料名称").fill("施工图设计文件")
-    page.get_by_label("文件").set_input_files(str(drawing))
-    page.get_by_role("button", name="上传材料").click()
-    expect(page.get_by_text("材料已上传")).to_be_visible()
+    for requirement in application.applicable_materials():
+        if requirement["key"] and not requirement["generated"]:
+            slot = page.locator(f"#material-{requirement['kind']}")
+            slot.get_by_label(f"上传“{requirement['name']}”").set_input_files(str(drawing))
+            slot.get_by_role("button", name="上传", exact=True).click()
+            expect(page.get_by_text("材料已上传")).to_be_visible()
 
     page.get_by_role("button", name="提交申请").dblclick()
     expect(page.get_by_test_id("application-state")).to_have_text("已提交待受理")
-    application = Application.objects.get(project__name="屯溪老街游客服务中心")
+    application.refresh_from_db()
     assert application.timeline.filter(transition="submit").count() == 1
     log_out(page)
 
@@ -91,10 +115,11 @@ def test_submit_accept_approve_download(
     page.goto(f"{base}/applications/{application.pk}/")
     expect(page.get_by_test_id("application-state")).to_have_text("已发证")
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="下载证照").click()
+        page.get_by_role("link", name="下载建设用地规划许可证").click()
     download = download_info.value
-    assert re.fullmatch(r"SG341002\d{4}\d{5}\.pdf", download.suggested_filename)
+    assert re.fullmatch(r"DZ341002\d{4}\d{5}\.pdf", download.suggested_filename)
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     text = subprocess.run(["pdftotext", str(saved), "-"], capture_output=True, text=True).stdout
-    assert "建筑工程施工许可证" in text and "屯溪老街游客服务中心" in text
+    assert "屯溪老街游客服务中心" in text
+    assert "建设用地规划许可证" in text

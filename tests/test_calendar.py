@@ -5,10 +5,16 @@ import datetime
 
 import pytest
 
-from stages.calendar import CalendarNotAvailable, WorkingCalendar
+from stages.calendar import CalendarNotAvailable, WorkingCalendar, load_national_calendar
 from stages.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def national_calendar():
+    # Transactional tests elsewhere flush the tables the migration filled.
+    load_national_calendar(range(2025, 2027))
 
 
 def test_national_day_holiday_and_make_up_saturday():
@@ -25,7 +31,9 @@ def test_adding_working_days_skips_the_holiday():
 
 
 def test_admin_override_wins():
-    CalendarDay.objects.create(date=datetime.date(2026, 11, 30), is_working_day=False, note="停电")
+    CalendarDay.objects.create(
+        date=datetime.date(2026, 11, 30), kind=CalendarDay.Kind.CLOSURE, note="停电检修"
+    )
     calendar = WorkingCalendar()
     assert calendar.add_working_days(datetime.date(2026, 11, 27), 1) == datetime.date(2026, 12, 1)
 

@@ -11,8 +11,7 @@ from portal.models import Role
 from stages.models import Jurisdiction, Stage
 
 from .conftest import wait_for
-from .factories import ApplicantFactory, load_catalog, staff
-from .test_workflow import complete_draft
+from .factories import ApplicantFactory, complete_draft, load_catalog, staff
 
 
 def pdf_fonts(path):

@@ -8,8 +8,7 @@ from approvals import services
 from approvals.models import ReviewTask
 from portal.models import Role
 
-from .factories import ApplicationFactory, staff
-from .test_workflow import complete_draft
+from .factories import ApplicationFactory, complete_draft, staff
 
 pytestmark = pytest.mark.django_db
 

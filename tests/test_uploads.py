@@ -25,24 +25,31 @@ def draft(catalog, client):
 def upload(client, application, name, content):
     return client.post(
         f"/applications/{application.pk}/materials/",
-        {"label": "现状地形图", "file": SimpleUploadedFile(name, content)},
+        {"kind": "construction-drawings", "file": SimpleUploadedFile(name, content)},
         follow=True,
     )
 
 
 def test_real_pdf_is_stored_under_our_name(client, draft, pdf_bytes):
-    response = upload(client, draft, "../../etc/地形图.pdf", pdf_bytes)
+    response = upload(client, draft, "../../etc/施工图.pdf", pdf_bytes)
     assert "材料已上传" in response.content.decode()
     material = Material.objects.get(application=draft)
     assert material.content_type == "application/pdf"
-    assert material.original_name == "地形图.pdf"
+    assert material.kind == "construction-drawings"
+    assert material.original_name == "施工图.pdf"
     assert material.file.name.startswith(f"materials/{draft.pk}/")
     assert ".." not in material.file.name
 
 
 def test_executable_disguised_as_pdf_is_refused(client, draft):
     response = upload(client, draft, "drawings.pdf", b"MZ\x90\x00" + b"\x00" * 200)
-    assert "不支持的文件类型" in response.content.decode()
+    assert "文件内容与扩展名不符" in response.content.decode()
+    assert not Material.objects.exists()
+
+
+def test_format_the_requirement_does_not_accept_is_refused(client, draft):
+    response = upload(client, draft, "drawings.png", PNG)
+    assert "只接受 PDF、DWG 格式" in response.content.decode()
     assert not Material.objects.exists()
 
 
@@ -53,7 +60,7 @@ def test_png_named_pdf_is_refused_as_mismatch(client, draft):
 
 
 def test_oversized_file_is_refused(client, draft, pdf_bytes, settings):
-    settings.PORTAL_UPLOAD_MAX_BYTES = 100
+    settings.PORTAL_UPLOAD_MAX_BYTES = 100  # tighter than the requirement's own limit
     response = upload(client, draft, "big.pdf", pdf_bytes + b"0" * 200)
     assert "文件过大" in response.content.decode()
     assert not Material.objects.exists()

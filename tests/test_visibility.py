@@ -6,8 +6,7 @@ import pytest
 from approvals import services
 from portal.models import Role
 
-from .factories import ApplicantFactory, ApplicationFactory, ProjectFactory, staff
-from .test_workflow import complete_draft
+from .factories import ApplicantFactory, ApplicationFactory, ProjectFactory, complete_draft, staff
 
 pytestmark = pytest.mark.django_db
 

@@ -2,26 +2,15 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals import services
 from approvals.models import Application, Certificate, ReviewTask, TransitionLog
 from portal.models import Role
+from stages.models import MaterialRequirement, Stage
 
-from .factories import ApplicantFactory, ApplicationFactory, staff
+from .factories import ApplicantFactory, ApplicationFactory, complete_draft, staff
 
 pytestmark = pytest.mark.django_db
-
-
-def complete_draft(application, pdf_bytes):
-    values = {field.key: "1" for field in application.stage.form_fields.all()}
-    services.save_form_data(application.pk, application.created_by, values)
-    services.attach_material(
-        application.pk,
-        application.created_by,
-        "施工图设计文件",
-        SimpleUploadedFile("drawings.pdf", pdf_bytes, content_type="application/pdf"),
-    )
 
 
 @pytest.fixture
@@ -32,11 +21,16 @@ def submitted(catalog, pdf_bytes):
 
 
 def test_incomplete_draft_cannot_be_submitted_and_says_why(catalog):
-    application = ApplicationFactory()
+    stage = Stage.objects.get(code="construction-permit")
+    MaterialRequirement.objects.get_or_create(
+        stage=stage, kind="construction-drawings", defaults={"name": "施工图设计文件"}
+    )
+    application = ApplicationFactory(stage=stage)
     with pytest.raises(services.SubmissionIncomplete) as caught:
         services.submit_application(application.pk, application.created_by)
-    assert any("合同价格" in problem for problem in caught.value.problems)
-    assert any("申请材料" in problem for problem in caught.value.problems)
+    problems = caught.value.problems
+    assert any("合同价格" in problem for problem in problems)
+    assert any("请上传" in problem and "施工图" in problem for problem in problems)
     application.refresh_from_db()
     assert application.state == "draft"
 
@@ -61,7 +55,14 @@ def test_accept_creates_one_task_per_matter_with_due_dates(submitted, clerk):
     assert application.state == "in_review"
     assert application.due_on is not None
     tasks = ReviewTask.objects.filter(application=application)
-    assert tasks.count() == application.stage.matters.count() == 7
+    # Situations answered "no": no special fire review, no gas connection.
+    assert set(tasks.values_list("matter__code", flat=True)) == {
+        "drawing-review",
+        "quality-safety",
+        "construction-permit",
+        "water-connection",
+        "power-connection",
+    }
     assert all(task.due_on <= application.due_on or not task.mandatory for task in tasks)
     assert set(tasks.values_list("state", flat=True)) == {"pending"}
 

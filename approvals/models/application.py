@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from stages.models import Stage
+from stages.configuration import Configuration
+from stages.models import Stage, StageVersion
 
 from ..rules import transition_permission
 from .project import Project
@@ -65,6 +66,15 @@ class Application(models.Model):
     )
     state = FSMField(_("状态"), default=S.DRAFT, choices=S.choices, db_index=True)
     number = models.CharField(_("申请编号"), max_length=30, unique=True, null=True, blank=True)
+    stage_version = models.ForeignKey(
+        StageVersion,
+        verbose_name=_("配置版本"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("草稿跟随最新配置；提交时固定，之后修改阶段配置不影响本申请。"),
+    )
+    situation_answers = models.JSONField(_("情形答复"), default=dict, blank=True)
     form_data = models.JSONField(_("表单内容"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -147,3 +157,13 @@ class Application(models.Model):
     @property
     def is_editable(self):
         return self.state == S.DRAFT
+
+    @property
+    def configuration(self):
+        return Configuration(self.stage_version.content)
+
+    def applicable_matters(self):
+        return self.configuration.matters(self.situation_answers)
+
+    def applicable_materials(self):
+        return self.configuration.materials(self.situation_answers)

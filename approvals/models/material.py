@@ -17,6 +17,7 @@ class Material(models.Model):
     application = models.ForeignKey(
         Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="materials"
     )
+    kind = models.SlugField(_("材料种类"), max_length=50, db_index=True)
     label = models.CharField(_("材料名称"), max_length=150)
     file = models.FileField(_("文件"), upload_to=material_path, max_length=200)
     original_name = models.CharField(_("原文件名"), max_length=255)

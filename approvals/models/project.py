@@ -2,12 +2,13 @@
 and reused by every stage (一次填报、多次复用)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Enterprise
-from stages.models import Jurisdiction
+from stages.models import Jurisdiction, ProjectType
 
 from ..project_code import validate_project_code
 
@@ -27,6 +28,21 @@ class ProjectQuerySet(models.QuerySet):
 
 
 class Project(models.Model):
+    class InvestmentSource(models.TextChoices):
+        GOVERNMENT = "government", _("政府投资")
+        SOCIAL = "social", _("社会投资")
+
+    class ApprovalType(models.TextChoices):
+        APPROVAL = "approval", _("审批")
+        VERIFICATION = "verification", _("核准")
+        FILING = "filing", _("备案")
+
+    class Nature(models.TextChoices):
+        NEW = "new", _("新建")
+        RECONSTRUCTION = "reconstruction", _("改建")
+        EXTENSION = "extension", _("扩建")
+        RELOCATION = "relocation", _("迁建")
+
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("建设单位"), on_delete=models.PROTECT, related_name="projects"
     )
@@ -41,6 +57,20 @@ class Project(models.Model):
     )
     name = models.CharField(_("项目名称"), max_length=200)
     address = models.CharField(_("建设地点"), max_length=200)
+    flow_type = models.ForeignKey(
+        ProjectType,
+        verbose_name=_("审批流程类型"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    investment_source = models.CharField(
+        _("投资来源"), max_length=20, choices=InvestmentSource.choices, blank=True
+    )
+    approval_type = models.CharField(
+        _("立项类型"), max_length=20, choices=ApprovalType.choices, blank=True
+    )
+    nature = models.CharField(_("建设性质"), max_length=20, choices=Nature.choices, blank=True)
     total_investment = models.DecimalField(
         _("总投资（万元）"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
     )
@@ -52,6 +82,17 @@ class Project(models.Model):
         null=True,
         blank=True,
     )
+    land_area = models.DecimalField(
+        _("用地面积（平方米）"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        null=True,
+        blank=True,
+    )
+    scale = models.TextField(_("建设规模及内容"), blank=True)
+    planned_start = models.DateField(_("拟开工时间"), null=True, blank=True)
+    planned_end = models.DateField(_("拟建成时间"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
@@ -74,3 +115,17 @@ class Project(models.Model):
 
     def __str__(self):
         return self.name
+
+    def held_certificate_type_ids(self):
+        """Certificate types this project already holds (issued and rendered)."""
+        from .certificate import Certificate
+
+        return set(
+            Certificate.objects.filter(
+                application__project=self, rendered_at__isnull=False
+            ).values_list("certificate_type_id", flat=True)
+        )
+
+    def clean(self):
+        if self.planned_start and self.planned_end and self.planned_end <= self.planned_start:
+            raise ValidationError({"planned_end": _("拟建成时间应晚于拟开工时间。")})

@@ -2,11 +2,14 @@
 save, log, and schedule side effects on commit. Views, the API and tasks call
 these; nothing else changes state."""
 
-from .applications import (
-    accept_application,
+from .applications import accept_application, submit_application
+from .drafting import (
     create_application,
+    material_slots,
+    prefilled_values,
+    problems_before_submission,
     save_form_data,
-    submit_application,
+    save_situations,
 )
 from .errors import ServiceError, StateConflict, SubmissionIncomplete
 from .materials import attach_material
@@ -21,7 +24,11 @@ __all__ = [
     "attach_material",
     "claim_task",
     "create_application",
+    "material_slots",
+    "prefilled_values",
+    "problems_before_submission",
     "reject_task",
     "save_form_data",
+    "save_situations",
     "submit_application",
 ]

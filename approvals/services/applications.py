@@ -1,41 +1,29 @@
-"""Applicant and window actions on an application."""
+"""Submitting an application, and the window's acceptance (受理)."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import Role
-from stages.calendar import WorkingCalendar
+from stages.calendar import CalendarNotAvailable, WorkingCalendar
+from stages.configuration import current_version
 
 from ..models import Application, ApplicationState, ReviewTask
 from . import transitions
+from .drafting import problems_before_submission
 from .errors import ServiceError, SubmissionIncomplete
 from .notifications import notify
 
 
-def create_application(project, stage, user):
-    return Application.objects.create(project=project, stage=stage, created_by=user)
-
-
-def problems_before_submission(application):
-    problems = [
-        _("请填写“%(label)s”。") % {"label": field.label}
-        for field in application.stage.form_fields.all()
-        if field.required and not str(application.form_data.get(field.key, "")).strip()
-    ]
-    if not application.materials.exists():
-        problems.append(_("请至少上传一份申请材料。"))
-    return problems
-
-
 def submit_application(application_id, user):
-    """Idempotent under double clicks: the second request waits for the lock,
-    then finds the application already submitted and raises StateConflict."""
+    """Freezes the configuration version. Idempotent under double clicks: the
+    second request waits for the lock, then finds the application already
+    submitted and raises StateConflict."""
     with transaction.atomic():
         application = transitions.lock(Application, application_id)
         if application.state == ApplicationState.DRAFT:
+            application.stage_version = current_version(application.stage)
             problems = problems_before_submission(application)
             if problems:
                 raise SubmissionIncomplete(_("申请尚不完整，不能提交。"), problems)
@@ -59,12 +47,21 @@ def submit_application(application_id, user):
 
 
 def accept_application(application_id, clerk, comment=""):
-    """受理: the clock starts and every matter is reviewed in parallel."""
+    """受理: the clock starts and every applicable matter of the frozen
+    configuration is reviewed in parallel."""
     with transaction.atomic():
         application = transitions.lock(Application, application_id)
-        stage = application.stage
+        configuration = application.configuration
         calendar = WorkingCalendar()
         today = timezone.localdate()
+        matters = application.applicable_matters()
+        try:
+            due_on = calendar.add_working_days(today, configuration.time_limit_working_days)
+            task_due = [
+                calendar.add_working_days(today, m["time_limit_working_days"]) for m in matters
+            ]
+        except CalendarNotAvailable as error:
+            raise ServiceError(str(error)) from error
         transitions.run(
             application,
             "accept",
@@ -72,19 +69,19 @@ def accept_application(application_id, clerk, comment=""):
             application=application,
             comment=comment,
             clerk=clerk,
-            due_on=calendar.add_working_days(today, stage.time_limit_working_days),
+            due_on=due_on,
         )
         project = application.project
         tasks = ReviewTask.objects.bulk_create(
             ReviewTask(
                 application=application,
-                matter=matter,
-                department_id=matter.department_id,
+                matter_id=matter["id"],
+                department_id=matter["department_id"],
                 jurisdiction_id=project.jurisdiction_id,
-                mandatory=matter.mandatory,
-                due_on=calendar.add_working_days(today, matter.time_limit_working_days),
+                mandatory=matter["mandatory"],
+                due_on=due,
             )
-            for matter in stage.matters.all()
+            for matter, due in zip(matters, task_due, strict=True)
         )
         reviewers = get_user_model().objects.filter(
             role=Role.REVIEWER,
@@ -95,7 +92,7 @@ def accept_application(application_id, clerk, comment=""):
             reviewers,
             event="task_created",
             title=_("新审查任务：%(project)s · %(stage)s")
-            % {"project": project.name, "stage": stage.name},
+            % {"project": project.name, "stage": application.stage.name},
             application=application,
         )
         notify(
@@ -112,16 +109,3 @@ def _jurisdictions_seeing(application):
     """The project's own jurisdiction and the city level above it."""
     jurisdiction = application.project.jurisdiction
     return [jurisdiction.pk, *([jurisdiction.parent_id] if jurisdiction.parent_id else [])]
-
-
-def save_form_data(application_id, user, values):
-    """Save the unified form as a draft; blanks are allowed until submit."""
-    with transaction.atomic():
-        application = transitions.lock(Application, application_id)
-        if not user.has_perm("approvals.edit_application", application):
-            raise PermissionDenied
-        if application.state != ApplicationState.DRAFT:
-            raise ServiceError(_("申请已提交，不能再修改。"))
-        application.form_data = {**application.form_data, **values}
-        application.save(update_fields=["form_data"])
-        return application

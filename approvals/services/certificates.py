@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from stages.models import CertificateType
+
 from ..models import (
     Application,
     ApplicationState,
@@ -35,14 +37,19 @@ def issue_certificates(application):
     render them after commit. With none to render, issue at once."""
     today = timezone.localdate()
     jurisdiction = application.project.jurisdiction
-    tasks = application.tasks.filter(
-        state=ReviewTaskState.APPROVED, matter__certificate_type__isnull=False
-    ).select_related("matter__certificate_type")
+    # The certificate a matter issues comes from the frozen configuration.
+    issues = {
+        matter["id"]: matter["certificate_type_id"]
+        for matter in application.configuration.content["matters"]
+        if matter["certificate_type_id"]
+    }
+    tasks = application.tasks.filter(state=ReviewTaskState.APPROVED, matter_id__in=issues)
+    types = CertificateType.objects.in_bulk(set(issues.values()))
     from ..tasks import render_certificate
 
     created = []
-    for task in tasks:
-        certificate_type = task.matter.certificate_type
+    for task in tasks.select_related("matter"):
+        certificate_type = types[issues[task.matter_id]]
         certificate = Certificate.objects.create(
             application=application,
             matter=task.matter,

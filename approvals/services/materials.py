@@ -1,4 +1,5 @@
-"""Accepting an uploaded file: size limit, type sniffed from the content
+"""Accepting an uploaded file for one material requirement: the
+requirement's size limit and formats, the type sniffed from the content
 (libmagic) and matched against the extension, stored under a name we choose."""
 
 import hashlib
@@ -6,69 +7,80 @@ from pathlib import Path
 
 import magic
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Application, ApplicationState, Material
+from ..models import Material
+from .drafting import locked_draft
 from .errors import ServiceError
-from .transitions import lock
 
-ACCEPTED_TYPES = {
-    "application/pdf": {".pdf"},
-    "image/png": {".png"},
-    "image/jpeg": {".jpg", ".jpeg"},
+# What libmagic reports for each extension we accept.
+CONTENT_TYPES = {
+    "pdf": {"application/pdf"},
+    "png": {"image/png"},
+    "jpg": {"image/jpeg"},
+    "jpeg": {"image/jpeg"},
+    "dwg": {"image/vnd.dwg", "application/acad", "application/octet-stream"},
+    "ofd": {"application/zip"},
+    "zip": {"application/zip"},
 }
 
 
 def sniff(uploaded_file):
     uploaded_file.seek(0)
-    head = uploaded_file.read(4096)
+    head = uploaded_file.read(8192)
     uploaded_file.seek(0)
     return magic.from_buffer(head, mime=True)
 
 
-def checked_upload(uploaded_file):
-    """Return (content_type, extension) or raise ServiceError."""
-    limit = settings.PORTAL_UPLOAD_MAX_BYTES
-    if uploaded_file.size > limit:
+def checked_upload(uploaded_file, requirement):
+    """Return (content_type, extension) or raise ServiceError saying why."""
+    limit_mb = min(requirement["max_size_mb"], settings.PORTAL_UPLOAD_MAX_BYTES / 2**20)
+    if uploaded_file.size > limit_mb * 2**20:
         raise ServiceError(
-            _("文件过大：%(size).1f MB，上限 %(limit)d MB。")
-            % {"size": uploaded_file.size / 2**20, "limit": limit // 2**20}
+            _("文件过大：%(size).1f MB，“%(name)s”每个文件不超过 %(limit)g MB。")
+            % {"size": uploaded_file.size / 2**20, "name": requirement["name"], "limit": limit_mb}
         )
-    extension = Path(uploaded_file.name).suffix.lower()
+    extension = Path(uploaded_file.name).suffix.lower().lstrip(".")
+    allowed = requirement["extensions"]
+    if extension not in allowed:
+        raise ServiceError(
+            _("“%(name)s”只接受 %(allowed)s 格式的文件。")
+            % {"name": requirement["name"], "allowed": "、".join(e.upper() for e in allowed)}
+        )
     content_type = sniff(uploaded_file)
-    if content_type not in ACCEPTED_TYPES:
-        raise ServiceError(_("不支持的文件类型，请上传 PDF、PNG 或 JPEG 文件。"))
-    if extension not in ACCEPTED_TYPES[content_type]:
+    if content_type not in CONTENT_TYPES.get(extension, set()):
         raise ServiceError(
             _("文件内容与扩展名不符（%(extension)s / %(content_type)s），请检查后重新上传。")
-            % {"extension": extension or _("无扩展名"), "content_type": content_type}
+            % {"extension": extension, "content_type": content_type}
         )
     return content_type, extension
 
 
-def attach_material(application_id, user, label, uploaded_file):
-    content_type, extension = checked_upload(uploaded_file)
-    digest = hashlib.sha256()
-    for chunk in uploaded_file.chunks():
-        digest.update(chunk)
+def attach_material(application_id, user, kind, uploaded_file):
     with transaction.atomic():
-        application = lock(Application, application_id)
-        if not user.has_perm("approvals.edit_application", application):
-            raise PermissionDenied
-        if application.state != ApplicationState.DRAFT:
-            raise ServiceError(_("申请已提交，不能再修改材料。"))
+        application = locked_draft(application_id, user)
+        requirement = next(
+            (r for r in application.applicable_materials() if r["kind"] == kind), None
+        )
+        if requirement is None:
+            raise ServiceError(_("本申请不需要该材料。"))
+        content_type, extension = checked_upload(uploaded_file, requirement)
+        digest = hashlib.sha256()
+        for chunk in uploaded_file.chunks():
+            digest.update(chunk)
         material = Material(
             application=application,
-            label=label,
+            kind=kind,
+            label=requirement["name"],
             original_name=Path(uploaded_file.name).name[:255],
             content_type=content_type,
-            extension=extension,
+            extension=f".{extension}",
             size=uploaded_file.size,
             sha256=digest.hexdigest(),
             uploaded_by=user,
         )
         material.file.save("upload", uploaded_file, save=False)
         material.save()
+        application.save(update_fields=["stage_version"])
         return material

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from stages.forms import SituationsForm, UnifiedForm
 from stages.models import Stage
 
 from .. import services
-from ..forms import MaterialForm, ProjectForm, StageForm, StartApplicationForm
+from ..forms import MaterialForm, ProjectForm, StartApplicationForm
 from ..models import Application, Project
 from .helpers import application_context, report_service_error, visible_application
 
@@ -77,7 +78,15 @@ def application_start(request, project_pk):
     existing = project.applications.exclude(state__in=["refused", "rejected", "withdrawn"]).filter(
         stage=stage
     )
-    application = existing.first() or services.create_application(project, stage, request.user)
+    application = existing.first()
+    if application is None:
+        try:
+            application = services.create_application(project, stage, request.user)
+        except services.ServiceError as error:
+            report_service_error(request, error)
+            return redirect("project_detail", pk=project.pk)
+    if application.configuration.situations and not application.situation_answers:
+        return redirect("application_situations", pk=application.pk)
     return redirect("application_edit", pk=application.pk)
 
 
@@ -85,8 +94,31 @@ def application_start(request, project_pk):
 def application_detail(request, pk):
     application = visible_application(request.user, pk)
     context = application_context(application, request.user)
-    context["material_form"] = MaterialForm()
     return render(request, "approvals/application_detail.html", context)
+
+
+@applicant_required
+def application_situations(request, pk):
+    """The 情形 questionnaire: answers decide which matters and materials apply."""
+    application = visible_application(request.user, pk)
+    if not application.is_editable:
+        return redirect("application_detail", pk=pk)
+    form = SituationsForm(
+        request.POST or None,
+        situations=application.configuration.situations,
+        initial={k: "yes" if v else "no" for k, v in application.situation_answers.items()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_situations(application.pk, request.user, form.answers())
+        except services.ServiceError as error:
+            report_service_error(request, error)
+        else:
+            messages.success(request, _("已根据您的情况确定需办理的事项和材料。"))
+            return redirect("application_edit", pk=pk)
+    return render(
+        request, "approvals/application_situations.html", {"application": application, "form": form}
+    )
 
 
 @applicant_required
@@ -94,7 +126,11 @@ def application_edit(request, pk):
     application = visible_application(request.user, pk)
     if not application.is_editable:
         return redirect("application_detail", pk=pk)
-    form = StageForm(request.POST or None, stage=application.stage, initial=application.form_data)
+    form = UnifiedForm(
+        request.POST or None,
+        field_specs=application.configuration.form_fields,
+        initial=services.prefilled_values(application),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_form_data(application.pk, request.user, form.as_json())
@@ -120,7 +156,7 @@ def material_upload(request, pk):
         return redirect("application_detail", pk=pk)
     try:
         services.attach_material(
-            application.pk, request.user, form.cleaned_data["label"], form.cleaned_data["file"]
+            application.pk, request.user, form.cleaned_data["kind"], form.cleaned_data["file"]
         )
     except services.ServiceError as error:
         report_service_error(request, error)

@@ -2,8 +2,11 @@
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from ..forms import MaterialForm
 from ..models import Application, TransitionLog
+from ..services import material_slots
 
 
 def visible_application(user, pk):
@@ -20,14 +23,34 @@ def visible_application(user, pk):
 def application_context(application, user):
     """Everything the application page shows, in a fixed number of queries."""
     tasks = list(application.tasks.select_related("matter", "department", "reviewer"))
+    configuration = application.configuration
+    materials = list(application.materials.all())
+    situations = {s["code"]: s["question"] for s in configuration.situations}
     return {
         "application": application,
         "project": application.project,
         "form_rows": [
-            (field.label, application.form_data.get(field.key, ""))
-            for field in application.stage.form_fields.all()
+            (
+                spec.get("section", ""),
+                spec["label"],
+                _display(application.form_data.get(spec["key"])),
+            )
+            for spec in configuration.form_fields
         ],
-        "materials": list(application.materials.all()),
+        "situation_rows": [
+            (situations.get(code, code), answer)
+            for code, answer in application.situation_answers.items()
+        ],
+        "materials": materials,
+        "material_slots": [
+            (
+                requirement,
+                files,
+                from_certificate,
+                MaterialForm(initial={"kind": requirement["kind"]}),
+            )
+            for requirement, files, from_certificate in material_slots(application, materials)
+        ],
         "tasks": tasks,
         "timeline": list(
             TransitionLog.objects.filter(application=application).select_related("actor")
@@ -35,6 +58,12 @@ def application_context(application, user):
         "certificates": list(application.certificates.select_related("certificate_type")),
         "transitions": {t.name for t in application.get_available_user_state_transitions(user)},
     }
+
+
+def _display(value):
+    if isinstance(value, list):
+        return "、".join(value)
+    return {"yes": _("是"), "no": _("否")}.get(value, value or "")
 
 
 def report_service_error(request, error):

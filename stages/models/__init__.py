@@ -1,16 +1,28 @@
 """Configuration models, one module per vocabulary."""
 
-from .calendar import CalendarDay
-from .catalogue import CertificateType, FormField, Matter, Stage
+from .calendar import CalendarDay, CalendarYear
+from .catalogue import CertificateType, Matter, ProjectType, Stage
+from .form import PROJECT_ATTRIBUTES, FormField
+from .guide import Guide
+from .materials import MaterialRequirement
 from .organisation import Department, Jurisdiction, StaffMembership
+from .situations import Situation
+from .versions import StageVersion
 
 __all__ = [
+    "PROJECT_ATTRIBUTES",
     "CalendarDay",
+    "CalendarYear",
     "CertificateType",
     "Department",
     "FormField",
+    "Guide",
     "Jurisdiction",
+    "MaterialRequirement",
     "Matter",
+    "ProjectType",
+    "Situation",
     "StaffMembership",
     "Stage",
+    "StageVersion",
 ]

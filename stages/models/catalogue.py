@@ -1,5 +1,5 @@
 """The 一件事 catalogue: stages, the matters reviewed in parallel inside each,
-the certificate types they issue and the stage's unified form (一张表单)."""
+the certificate types they issue and the project types they apply to."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -9,28 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from .organisation import Department
 
 
-class Stage(models.Model):
-    """One "thing" (一件事): one guide, one form, one set of materials."""
+class ProjectType(models.Model):
+    """审批流程类型 (政府投资房建类, 一般社会投资, 小型社会投资, …)."""
 
     code = models.SlugField(_("编码"), max_length=50, unique=True)
-    number = models.PositiveSmallIntegerField(
-        _("阶段序号"), help_text=_("国家标准阶段编号 1–4；其他“一件事”可用更大的序号。")
-    )
-    name = models.CharField(_("名称"), max_length=100)
-    description = models.TextField(_("说明"), blank=True)
-    lead_department = models.ForeignKey(
-        Department, verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="+"
-    )
-    time_limit_working_days = models.PositiveSmallIntegerField(
-        _("承诺时限（工作日）"), validators=[MinValueValidator(1)]
-    )
+    name = models.CharField(_("名称"), max_length=50)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
-    active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = _("阶段（一件事）")
-        verbose_name_plural = _("阶段（一件事）")
-        ordering = ["order", "number"]
+        verbose_name = _("审批流程类型")
+        verbose_name_plural = _("审批流程类型")
+        ordering = ["order", "id"]
 
     def __str__(self):
         return self.name
@@ -54,6 +43,51 @@ class CertificateType(models.Model):
         return self.name
 
 
+class Stage(models.Model):
+    """One "thing" (一件事): one guide, one form, one set of materials."""
+
+    code = models.SlugField(_("编码"), max_length=50, unique=True)
+    number = models.PositiveSmallIntegerField(
+        _("阶段序号"), help_text=_("国家标准阶段编号 1–4；其他“一件事”可用更大的序号。")
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+    lead_department = models.ForeignKey(
+        Department, verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    time_limit_working_days = models.PositiveSmallIntegerField(
+        _("承诺时限（工作日）"), validators=[MinValueValidator(1)]
+    )
+    prerequisites = models.ManyToManyField(
+        CertificateType,
+        verbose_name=_("前置证照"),
+        blank=True,
+        related_name="required_by_stages",
+        help_text=_("项目须已取得这些证照才能申请本阶段，如施工许可须先取得建设工程规划许可证。"),
+    )
+    project_types = models.ManyToManyField(
+        ProjectType,
+        verbose_name=_("适用流程类型"),
+        blank=True,
+        help_text=_("留空表示适用于所有项目类型。"),
+    )
+    is_construction = models.BooleanField(
+        _("工程建设项目阶段"),
+        default=True,
+        help_text=_("取消勾选用于“我要开餐馆”等其他一件事，不计入100个工作日目标。"),
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("阶段（一件事）")
+        verbose_name_plural = _("阶段（一件事）")
+        ordering = ["order", "number"]
+
+    def __str__(self):
+        return self.name
+
+
 class Matter(models.Model):
     """A 事项 inside a stage, reviewed by one department in parallel with the
     others."""
@@ -64,7 +98,10 @@ class Matter(models.Model):
     code = models.SlugField(_("编码"), max_length=50)
     name = models.CharField(_("事项名称"), max_length=150)
     department = models.ForeignKey(
-        Department, verbose_name=_("审查部门"), on_delete=models.PROTECT, related_name="matters"
+        Department,
+        verbose_name=_("审查部门或公用企业"),
+        on_delete=models.PROTECT,
+        related_name="matters",
     )
     time_limit_working_days = models.PositiveSmallIntegerField(
         _("审查时限（工作日）"), validators=[MinValueValidator(1)]
@@ -72,7 +109,16 @@ class Matter(models.Model):
     mandatory = models.BooleanField(
         _("必办事项"),
         default=True,
-        help_text=_("必办事项全部通过后阶段才办结；非必办事项不阻塞办结。"),
+        help_text=_("必办事项全部通过后阶段才办结；非必办事项（如燃气报装）不阻塞办结。"),
+    )
+    situation = models.ForeignKey(
+        "stages.Situation",
+        verbose_name=_("适用情形"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matters",
+        help_text=_("设置后，仅当申请人对该情形回答“是”时才办理本事项。"),
     )
     certificate_type = models.ForeignKey(
         CertificateType,
@@ -81,6 +127,11 @@ class Matter(models.Model):
         null=True,
         blank=True,
         related_name="matters",
+    )
+    joint_session = models.BooleanField(
+        _("参加联合会审"),
+        default=False,
+        help_text=_("参加本阶段的联合踏勘、联合图审或联合验收。"),
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -95,44 +146,15 @@ class Matter(models.Model):
     def __str__(self):
         return self.name
 
-
-class FormField(models.Model):
-    """A field of a stage's unified form (一张表单)."""
-
-    class Type(models.TextChoices):
-        TEXT = "text", _("单行文本")
-        LONG_TEXT = "long_text", _("多行文本")
-        INTEGER = "integer", _("整数")
-        DECIMAL = "decimal", _("数值")
-        DATE = "date", _("日期")
-        CHOICE = "choice", _("单选")
-
-    stage = models.ForeignKey(
-        Stage, verbose_name=_("阶段"), on_delete=models.CASCADE, related_name="form_fields"
-    )
-    key = models.SlugField(_("字段键"), max_length=50)
-    label = models.CharField(_("标签"), max_length=100)
-    field_type = models.CharField(_("类型"), max_length=12, choices=Type.choices)
-    required = models.BooleanField(_("必填"), default=True)
-    help_text = models.CharField(_("填写说明"), max_length=200, blank=True)
-    choices = models.TextField(_("选项"), blank=True, help_text=_("单选字段每行一个选项。"))
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
-
-    class Meta:
-        verbose_name = _("表单字段")
-        verbose_name_plural = _("表单字段")
-        ordering = ["stage", "order", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["stage", "key"], name="form_field_key_unique_in_stage")
-        ]
-
-    def __str__(self):
-        return self.label
-
-    @property
-    def choice_list(self):
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
-
     def clean(self):
-        if self.field_type == self.Type.CHOICE and not self.choice_list:
-            raise ValidationError({"choices": _("单选字段至少需要一个选项。")})
+        errors = {}
+        stage = getattr(self, "stage", None)
+        limit = self.time_limit_working_days
+        if stage is not None and limit and limit > stage.time_limit_working_days:
+            errors["time_limit_working_days"] = _(
+                "事项时限（%(limit)d 个工作日）不能超过阶段承诺时限（%(stage_limit)d 个工作日）。"
+            ) % {"limit": limit, "stage_limit": stage.time_limit_working_days}
+        if self.situation_id and stage is not None and self.situation.stage_id != stage.pk:
+            errors["situation"] = _("适用情形必须属于同一阶段。")
+        if errors:
+            raise ValidationError(errors)

@@ -37,6 +37,7 @@ from approvals.models import Application, ApplicationState, Project, ReviewTask,
 from portal.credit_code import check_character
 from portal.models import Enterprise, Role
 from stages.calendar import CalendarNotAvailable, WorkingCalendar
+from stages.configuration import current_version
 from stages.models import Department, Jurisdiction, Matter, StaffMembership, Stage
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -295,6 +296,7 @@ class Command(BaseCommand):
         jurisdictions = list(Jurisdiction.objects.order_by("code"))
         stages = list(Stage.objects.filter(active=True).order_by("order", "number"))
         matters = {stage.pk: list(Matter.objects.filter(stage=stage)) for stage in stages}
+        versions = {stage.pk: current_version(stage) for stage in stages}
         form_data = {
             stage.pk: {
                 field.key: SAMPLE_FORM_DATA.get(field.key, "示例内容")
@@ -342,6 +344,7 @@ class Command(BaseCommand):
                     stage=stage,
                     state=state,
                     form_data=form_data[stage.pk],
+                    stage_version=versions[stage.pk],
                     created_by_id=project.created_by_id,
                 )
                 if state != S.DRAFT:

@@ -1,0 +1,140 @@
+"""Preparing an application before submission: starting one (prerequisites,
+project type), the situations questionnaire, the unified form with values
+pre-filled from the project and earlier stages, and what still blocks
+submission. A draft follows the stage's latest configuration."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+
+from stages.configuration import current_version
+from stages.forms import UnifiedForm
+
+from ..models import Application, ApplicationState
+from . import transitions
+from .errors import ServiceError
+
+
+def create_application(project, stage, user):
+    """Start a draft, or explain what the project lacks for this stage."""
+    problems = []
+    missing = stage.prerequisites.exclude(pk__in=project.held_certificate_type_ids())
+    problems += [
+        _("须先取得“%(certificate)s”。") % {"certificate": certificate.name}
+        for certificate in missing
+    ]
+    allowed_types = list(stage.project_types.all())
+    if allowed_types and project.flow_type not in allowed_types:
+        problems.append(
+            _("本阶段仅适用于：%(types)s。") % {"types": "、".join(t.name for t in allowed_types)}
+        )
+    if problems:
+        raise ServiceError(_("暂不能申请“%(stage)s”。") % {"stage": stage.name}, problems)
+    return Application.objects.create(
+        project=project, stage=stage, created_by=user, stage_version=current_version(stage)
+    )
+
+
+def locked_draft(application_id, user):
+    application = transitions.lock(Application, application_id)
+    if not user.has_perm("approvals.edit_application", application):
+        raise PermissionDenied
+    if application.state != ApplicationState.DRAFT:
+        raise ServiceError(_("申请已提交，不能再修改。"))
+    application.stage_version = current_version(application.stage)
+    return application
+
+
+def save_situations(application_id, user, answers):
+    with transaction.atomic():
+        application = locked_draft(application_id, user)
+        application.situation_answers = answers
+        application.save(update_fields=["situation_answers", "stage_version"])
+        return application
+
+
+def save_form_data(application_id, user, values):
+    """Save the unified form as a draft (blanks allowed until submit) and
+    write project-mapped values back to the project (一次填报、多次复用)."""
+    with transaction.atomic():
+        application = locked_draft(application_id, user)
+        application.form_data = {**application.form_data, **values}
+        application.save(update_fields=["form_data", "stage_version"])
+        project = application.project
+        changed = []
+        for spec in application.configuration.form_fields:
+            attribute = spec.get("project_attribute")
+            if attribute and spec["key"] in values and values[spec["key"]] not in ("", None):
+                setattr(project, attribute, values[spec["key"]])
+                changed.append(attribute)
+        if changed:
+            project.full_clean(exclude=["enterprise", "jurisdiction", "created_by"])
+            project.save(update_fields=changed)
+        return application
+
+
+def prefilled_values(application):
+    """The form's initial values: what this draft has, else the project's
+    attribute, else the latest value the project gave in another stage."""
+    project = application.project
+    earlier = {}
+    for other in project.applications.exclude(pk=application.pk).order_by("created_at"):
+        earlier.update(other.form_data)
+    values = {}
+    for spec in application.configuration.form_fields:
+        key = spec["key"]
+        attribute = spec.get("project_attribute")
+        if application.form_data.get(key) not in (None, ""):
+            values[key] = application.form_data[key]
+        elif attribute and getattr(project, attribute, None) not in (None, ""):
+            values[key] = getattr(project, attribute)
+        elif key in earlier:
+            values[key] = earlier[key]
+    return values
+
+
+def material_slots(application, materials=None):
+    """[(requirement, files, satisfied_by_certificate)] for the applicable
+    requirements, in configured order."""
+    if materials is None:
+        materials = list(application.materials.all())
+    held = application.project.held_certificate_type_ids()
+    slots = []
+    for requirement in application.applicable_materials():
+        files = [m for m in materials if m.kind == requirement["kind"]]
+        from_certificate = requirement["from_certificate_type_id"] in held
+        slots.append((requirement, files, from_certificate))
+    return slots
+
+
+def problems_before_submission(application):
+    """Everything that blocks submission, each as a sentence for the applicant."""
+    configuration = application.configuration
+    problems = []
+    answers = application.situation_answers
+    unanswered = [s["question"] for s in configuration.situations if s["code"] not in answers]
+    problems += [_("请回答情形问题：%(question)s") % {"question": q} for q in unanswered]
+    form = UnifiedForm(
+        data=_as_form_data(application.form_data, configuration.form_fields),
+        field_specs=configuration.form_fields,
+        complete=True,
+    )
+    if not form.is_valid():
+        for key, errors in form.errors.items():
+            label = form.fields[key].label.removesuffix(" *") if key in form.fields else key
+            problems += [f"{label}：{error}" for error in errors]
+    for requirement, files, from_certificate in material_slots(application):
+        needed = requirement["mandatory"] and requirement["key"] and not requirement["generated"]
+        if needed and not files and not from_certificate:
+            problems.append(_("请上传“%(name)s”。") % {"name": requirement["name"]})
+    return problems
+
+
+def _as_form_data(values, specs):
+    """Stored JSON back into the shape a bound form expects (QueryDict-like)."""
+    data = MultiValueDict()
+    for spec in specs:
+        value = values.get(spec["key"], "")
+        data.setlist(spec["key"], value if isinstance(value, list) else [value])
+    return data
