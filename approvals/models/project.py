@@ -52,8 +52,9 @@ class Project(models.Model):
     code = models.CharField(
         _("投资项目统一代码"),
         max_length=24,
+        blank=True,
         validators=[validate_project_code],
-        help_text=_("如 2105-341000-47-01-000123。"),
+        help_text=_("工程建设项目必填，如 2105-341000-47-01-000123；其他事项（如开餐馆）可不填。"),
     )
     name = models.CharField(_("项目名称"), max_length=200)
     address = models.CharField(_("建设地点"), max_length=200)

@@ -19,6 +19,8 @@ from .errors import ServiceError
 def create_application(project, stage, user):
     """Start a draft, or explain what the project lacks for this stage."""
     problems = []
+    if stage.is_construction and not project.code:
+        problems.append(_("工程建设项目须先在项目信息中填写投资项目统一代码。"))
     missing = stage.prerequisites.exclude(pk__in=project.held_certificate_type_ids())
     problems += [
         _("须先取得“%(certificate)s”。") % {"certificate": certificate.name}

@@ -46,6 +46,8 @@ EMAIL_DOMAIN = "demo.invalid"
 # fixtures/ is not an app's fixtures directory, so name the file itself:
 # this works whether or not settings.FIXTURE_DIRS lists the folder.
 CATALOG_FIXTURE = settings.BASE_DIR / "fixtures" / "catalog.json"
+# 我要开餐馆: a non-construction "thing" configured by data alone.
+RESTAURANT_FIXTURE = settings.BASE_DIR / "fixtures" / "open_restaurant.json"
 
 CITY_CODE = "341000"
 TUNXI_CODE = "341002"
@@ -176,7 +178,12 @@ class Command(BaseCommand):
         self.password_hash = None
         with transaction.atomic():
             if not Stage.objects.exists():
-                call_command("loaddata", str(CATALOG_FIXTURE), verbosity=options["verbosity"])
+                call_command(
+                    "loaddata",
+                    str(CATALOG_FIXTURE),
+                    str(RESTAURANT_FIXTURE),
+                    verbosity=options["verbosity"],
+                )
             enterprises = self.seed_enterprises()
             created, logins = self.seed_users(enterprises)
         self.stdout.write(f"演示账号：新建 {created} 个，已存在 {len(logins) - created} 个。")
