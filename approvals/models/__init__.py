@@ -4,16 +4,22 @@ from .application import Application, ApplicationState
 from .certificate import Certificate, CertificateNumberSeries
 from .history import TransitionLog
 from .material import Material
+from .notice import Notice
 from .notification import Notification
 from .project import Project
 from .review_task import ReviewTask, ReviewTaskState
+from .window import CorrectionNotice, Deficiency, Delivery
 
 __all__ = [
     "Application",
     "ApplicationState",
     "Certificate",
+    "CorrectionNotice",
+    "Deficiency",
+    "Delivery",
     "CertificateNumberSeries",
     "Material",
+    "Notice",
     "Notification",
     "Project",
     "ReviewTask",

@@ -58,6 +58,10 @@ class ApplicationQuerySet(models.QuerySet):
 
 
 class Application(models.Model):
+    class Source(models.TextChoices):
+        WEB = "web", _("网上申报")
+        WINDOW = "window", _("窗口收件")
+
     project = models.ForeignKey(
         Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="applications"
     )
@@ -65,6 +69,9 @@ class Application(models.Model):
         Stage, verbose_name=_("阶段"), on_delete=models.PROTECT, related_name="applications"
     )
     state = FSMField(_("状态"), default=S.DRAFT, choices=S.choices, db_index=True)
+    source = models.CharField(
+        _("申报渠道"), max_length=10, choices=Source.choices, default=Source.WEB, db_index=True
+    )
     number = models.CharField(_("申请编号"), max_length=30, unique=True, null=True, blank=True)
     stage_version = models.ForeignKey(
         StageVersion,
@@ -133,6 +140,53 @@ class Application(models.Model):
         self.accepted_by = clerk
         self.due_on = due_on
 
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.IN_REVIEW,
+        permission=transition_permission("accept_application"),
+    )
+    def accept_with_deficiency(self, clerk, due_on):
+        self.accepted_at = timezone.now()
+        self.accepted_by = clerk
+        self.due_on = due_on
+
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.CORRECTING,
+        permission=transition_permission("accept_application"),
+    )
+    def request_correction(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.CORRECTING,
+        target=S.SUBMITTED,
+        permission=transition_permission("submit_application"),
+    )
+    def resubmit(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.SUBMITTED,
+        target=S.REFUSED,
+        permission=transition_permission("accept_application"),
+    )
+    def refuse(self):
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=S.ISSUED,
+        target=S.DELIVERED,
+        permission=transition_permission("accept_application"),
+    )
+    def deliver(self):
+        pass
+
     @transition(field=state, source=S.IN_REVIEW, target=S.APPROVED)
     def approve(self):
         self.decided_at = timezone.now()
@@ -147,12 +201,12 @@ class Application(models.Model):
 
     @transition(
         field=state,
-        source=S.DRAFT,
+        source=[S.DRAFT, S.SUBMITTED, S.CORRECTING],
         target=S.WITHDRAWN,
         permission=transition_permission("submit_application"),
     )
     def withdraw(self):
-        pass
+        self.decided_at = timezone.now()
 
     @property
     def is_editable(self):

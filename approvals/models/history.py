@@ -14,7 +14,12 @@ TRANSITION_LABELS = {
     "approve": _("通过"),
     "reject": _("不通过"),
     "issue": _("发证"),
-    "withdraw": _("撤回"),
+    "withdraw": _("撤回申请"),
+    "accept_with_deficiency": _("容缺受理"),
+    "request_correction": _("一次性告知补正"),
+    "resubmit": _("补正后重新提交"),
+    "refuse": _("不予受理"),
+    "deliver": _("送达"),
 }
 
 

@@ -141,11 +141,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "redeliver-outbox": {
-        "task": "approvals.tasks.redeliver_outbox",
+        "task": "approvals.redeliver_outbox",
         "schedule": 60.0,
     },
     "nightly-outbox-check": {
-        "task": "approvals.tasks.redeliver_outbox",
+        "task": "approvals.redeliver_outbox",
         "schedule": crontab(hour=2, minute=0),
     },
 }
