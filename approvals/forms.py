@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stages.models import Stage
 
-from .models import Project
+from .models import Delivery, Project
 
 
 class ProjectForm(forms.ModelForm):
@@ -54,3 +54,96 @@ class OpinionForm(forms.Form):
     opinion = forms.CharField(
         label=_("审查意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class DeficiencyForm(forms.Form):
+    """容缺受理: which non-key materials are missing, and the commitment."""
+
+    missing = forms.MultipleChoiceField(
+        label=_("容缺的材料（仅非关键材料可选）"), widget=forms.CheckboxSelectMultiple
+    )
+    committed_by = forms.CharField(label=_("承诺人"), max_length=50)
+    commitment = forms.CharField(
+        label=_("承诺内容"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        initial=_("本单位承诺在补交期限内补齐上述材料，逾期未补齐的，同意撤销相关审批结果。"),
+    )
+    supply_days = forms.IntegerField(
+        label=_("补交期限（工作日）"), min_value=1, max_value=60, initial=10
+    )
+
+    def __init__(self, *args, missing_non_key=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["missing"].choices = [(r["kind"], r["name"]) for r in missing_non_key]
+
+
+class CorrectionForm(forms.Form):
+    """一次性补正告知: one optional problem line per field and per material,
+    plus anything else; every filled line becomes an item of ONE notice."""
+
+    other = forms.CharField(
+        label=_("其他需要补正的问题"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, configuration, answers, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.targets = []
+        for spec in configuration.form_fields:
+            self._add(f"field:{spec['key']}", _("表单：%(label)s") % {"label": spec["label"]})
+        for requirement in configuration.materials(answers):
+            if not requirement["generated"]:
+                self._add(
+                    f"material:{requirement['kind']}",
+                    _("材料：%(name)s") % {"name": requirement["name"]},
+                )
+
+    def _add(self, target, label):
+        name = "problem__" + target.replace(":", "__")
+        self.fields[name] = forms.CharField(label=label, required=False, max_length=300)
+        self.targets.append((target, name, label))
+
+    def items(self):
+        items = [
+            {"target": target, "label": str(label), "problem": self.cleaned_data[name].strip()}
+            for target, name, label in self.targets
+            if self.cleaned_data.get(name, "").strip()
+        ]
+        if self.cleaned_data.get("other", "").strip():
+            items.append(
+                {"target": "other", "label": str(_("其他")), "problem": self.cleaned_data["other"]}
+            )
+        return items
+
+
+class RefusalForm(forms.Form):
+    reason = forms.CharField(label=_("不予受理理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    legal_basis = forms.CharField(
+        label=_("法律依据"),
+        max_length=200,
+        help_text=_("如：《中华人民共和国行政许可法》第三十二条第一款第（一）项。"),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回理由"), max_length=300)
+
+
+class DeliveryForm(forms.ModelForm):
+    class Meta:
+        model = Delivery
+        fields = [
+            "method",
+            "collector_name",
+            "collector_id_last4",
+            "carrier",
+            "tracking_number",
+            "address",
+        ]
+        widgets = {"method": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["carrier"].required = False

@@ -1,11 +1,5 @@
-"""Certificate PDFs: HTML template → WeasyPrint, with the bundled CJK font
-and a QR code pointing at the public verify page.
-
-WeasyPrint is imported inside the function: it costs ~0.5 s at import and
-only the worker needs it."""
-
-import gc
-import hashlib
+"""Certificate PDFs: the certificate's HTML, with the bundled CJK font and a
+QR code pointing at the public verify page (rendered by `approvals.pdf`)."""
 
 import segno
 from django.conf import settings
@@ -37,13 +31,3 @@ def certificate_html(certificate):
             ).as_uri(),
         },
     )
-
-
-def render_pdf(html: str) -> tuple[bytes, str]:
-    from weasyprint import HTML
-
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    # WeasyPrint keeps large font and layout caches; collect after each render
-    # so a long-lived worker stays flat (FACTS.md: ~700 MB over 100 renders).
-    gc.collect()
-    return pdf, hashlib.sha256(pdf).hexdigest()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, files, public, staff
+from .views import applicant, files, public, staff, window
 
 urlpatterns = [
     path("projects/", applicant.project_list, name="project_list"),
@@ -26,7 +26,39 @@ urlpatterns = [
         files.certificate_download,
         name="certificate_download",
     ),
+    path(
+        "applications/<int:pk>/resubmit/",
+        applicant.application_resubmit,
+        name="application_resubmit",
+    ),
+    path(
+        "applications/<int:pk>/withdraw/",
+        applicant.application_withdraw,
+        name="application_withdraw",
+    ),
+    path(
+        "applications/<int:pk>/notices/<int:notice_pk>.pdf",
+        files.notice_download,
+        name="notice_download",
+    ),
     path("staff/window/", staff.clerk_inbox, name="clerk_inbox"),
+    path(
+        "staff/applications/<int:pk>/accept-with-deficiency/",
+        window.accept_with_deficiency,
+        name="application_accept_with_deficiency",
+    ),
+    path(
+        "staff/applications/<int:pk>/request-correction/",
+        window.request_correction,
+        name="application_request_correction",
+    ),
+    path("staff/applications/<int:pk>/refuse/", window.refuse, name="application_refuse"),
+    path(
+        "staff/applications/<int:pk>/clear-deficiency/",
+        window.clear_deficiency,
+        name="application_clear_deficiency",
+    ),
+    path("staff/applications/<int:pk>/deliver/", window.deliver, name="application_deliver"),
     path(
         "staff/applications/<int:pk>/accept/", staff.application_accept, name="application_accept"
     ),

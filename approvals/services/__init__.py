@@ -5,6 +5,7 @@ these; nothing else changes state."""
 from .applications import accept_application, submit_application
 from .drafting import (
     create_application,
+    edit_scope,
     material_slots,
     prefilled_values,
     problems_before_submission,
@@ -14,21 +15,40 @@ from .drafting import (
 from .errors import ServiceError, StateConflict, SubmissionIncomplete
 from .materials import attach_material
 from .review import approve_task, claim_task, reject_task
+from .window import (
+    accept_with_deficiency,
+    clear_deficiency,
+    missing_materials,
+    record_delivery,
+    refuse_application,
+    request_correction,
+    resubmit_application,
+    withdraw_application,
+)
 
 __all__ = [
     "ServiceError",
     "StateConflict",
     "SubmissionIncomplete",
     "accept_application",
+    "accept_with_deficiency",
     "approve_task",
     "attach_material",
     "claim_task",
+    "clear_deficiency",
     "create_application",
+    "edit_scope",
     "material_slots",
+    "missing_materials",
     "prefilled_values",
     "problems_before_submission",
+    "record_delivery",
+    "refuse_application",
     "reject_task",
+    "request_correction",
+    "resubmit_application",
     "save_form_data",
     "save_situations",
     "submit_application",
+    "withdraw_application",
 ]

@@ -9,10 +9,11 @@ from portal.models import Role
 from stages.calendar import CalendarNotAvailable, WorkingCalendar
 from stages.configuration import current_version
 
-from ..models import Application, ApplicationState, ReviewTask
+from ..models import Application, ApplicationState, Notice, ReviewTask
 from . import transitions
 from .drafting import problems_before_submission
 from .errors import ServiceError, SubmissionIncomplete
+from .notices import issue_notice
 from .notifications import notify
 
 
@@ -47,62 +48,81 @@ def submit_application(application_id, user):
 
 
 def accept_application(application_id, clerk, comment=""):
-    """受理: the clock starts and every applicable matter of the frozen
-    configuration is reviewed in parallel."""
+    """受理: every key and mandatory material is present; the clock starts."""
     with transaction.atomic():
         application = transitions.lock(Application, application_id)
-        configuration = application.configuration
-        calendar = WorkingCalendar()
-        today = timezone.localdate()
-        matters = application.applicable_matters()
-        try:
-            due_on = calendar.add_working_days(today, configuration.time_limit_working_days)
-            task_due = [
-                calendar.add_working_days(today, m["time_limit_working_days"]) for m in matters
-            ]
-        except CalendarNotAvailable as error:
-            raise ServiceError(str(error)) from error
-        transitions.run(
-            application,
-            "accept",
-            clerk,
-            application=application,
-            comment=comment,
-            clerk=clerk,
-            due_on=due_on,
-        )
-        project = application.project
-        tasks = ReviewTask.objects.bulk_create(
-            ReviewTask(
-                application=application,
-                matter_id=matter["id"],
-                department_id=matter["department_id"],
-                jurisdiction_id=project.jurisdiction_id,
-                mandatory=matter["mandatory"],
-                due_on=due,
-            )
-            for matter, due in zip(matters, task_due, strict=True)
-        )
-        reviewers = get_user_model().objects.filter(
-            role=Role.REVIEWER,
-            staff_membership__department_id__in={task.department_id for task in tasks},
-            staff_membership__jurisdiction__in=_jurisdictions_seeing(application),
-        )
-        notify(
-            reviewers,
-            event="task_created",
-            title=_("新审查任务：%(project)s · %(stage)s")
-            % {"project": project.name, "stage": application.stage.name},
-            application=application,
-        )
-        notify(
-            project.enterprise.members.all(),
-            event="application_accepted",
-            title=_("您的申请 %(number)s 已受理，承诺 %(due)s 前办结")
-            % {"number": application.number, "due": application.due_on},
-            application=application,
+        open_review(application, clerk, "accept", comment)
+        issue_notice(
+            application, Notice.Kind.ACCEPTANCE, {"due_on": application.due_on.isoformat()}
         )
         return application
+
+
+def open_review(application, clerk, transition, comment, allow_missing=()):
+    """Shared by 受理 and 容缺受理 on a locked application: check materials,
+    start the clock, and send every applicable matter of the frozen
+    configuration to its department at once (并联审批)."""
+    from .window import missing_materials
+
+    if application.state == ApplicationState.SUBMITTED:
+        missing = [
+            r["name"] for r in missing_materials(application) if r["kind"] not in allow_missing
+        ]
+        if missing:
+            raise ServiceError(
+                _("材料不齐，不能受理：%(names)s。非关键材料可容缺受理，其余请一次性告知补正。")
+                % {"names": "、".join(missing)}
+            )
+    configuration = application.configuration
+    calendar = WorkingCalendar()
+    today = timezone.localdate()
+    matters = application.applicable_matters()
+    try:
+        due_on = calendar.add_working_days(today, configuration.time_limit_working_days)
+        task_due = [calendar.add_working_days(today, m["time_limit_working_days"]) for m in matters]
+    except CalendarNotAvailable as error:
+        raise ServiceError(str(error)) from error
+    transitions.run(
+        application,
+        transition,
+        clerk,
+        application=application,
+        comment=comment,
+        clerk=clerk,
+        due_on=due_on,
+    )
+    project = application.project
+    tasks = ReviewTask.objects.bulk_create(
+        ReviewTask(
+            application=application,
+            matter_id=matter["id"],
+            department_id=matter["department_id"],
+            jurisdiction_id=project.jurisdiction_id,
+            mandatory=matter["mandatory"],
+            due_on=due,
+        )
+        for matter, due in zip(matters, task_due, strict=True)
+    )
+    reviewers = get_user_model().objects.filter(
+        role=Role.REVIEWER,
+        staff_membership__department_id__in={task.department_id for task in tasks},
+        staff_membership__jurisdiction__in=_jurisdictions_seeing(application),
+    )
+    notify(
+        reviewers,
+        event="task_created",
+        title=_("新审查任务：%(project)s · %(stage)s")
+        % {"project": project.name, "stage": application.stage.name},
+        application=application,
+    )
+    notify(
+        project.enterprise.members.all(),
+        event="application_accepted",
+        title=_("您的申请 %(number)s 已受理，承诺 %(due)s 前办结")
+        % {"number": application.number, "due": application.due_on},
+        application=application,
+    )
+    return application
 
 
 def _jurisdictions_seeing(application):

@@ -3,6 +3,8 @@ project type), the situations questionnaire, the unified form with values
 pre-filled from the project and earlier stages, and what still blocks
 submission. A draft follows the stage's latest configuration."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.datastructures import MultiValueDict
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from stages.configuration import current_version
 from stages.forms import UnifiedForm
 
-from ..models import Application, ApplicationState
+from ..models import Application, ApplicationState, Deficiency
 from . import transitions
 from .errors import ServiceError
 
@@ -38,19 +40,62 @@ def create_application(project, stage, user):
     )
 
 
-def locked_draft(application_id, user):
+OPEN_DEFICIENCY_STATES = {
+    ApplicationState.IN_REVIEW,
+    ApplicationState.SUSPENDED,
+    ApplicationState.APPROVED,
+}
+
+
+@dataclass(frozen=True)
+class EditScope:
+    """What the applicant may change now: None means everything."""
+
+    field_keys: frozenset | None
+    material_kinds: frozenset | None
+
+    def allows_field(self, key):
+        return self.field_keys is None or key in self.field_keys
+
+    def allows_material(self, kind):
+        return self.material_kinds is None or kind in self.material_kinds
+
+
+EVERYTHING = EditScope(None, None)
+
+
+def edit_scope(application):
+    """A draft is open; a correction reopens only what its notice lists;
+    an open 容缺 lets the missing materials be supplied; nothing else."""
+    if application.state == ApplicationState.DRAFT:
+        return EVERYTHING
+    if application.state == ApplicationState.CORRECTING:
+        notice = application.correction_notices.filter(answered_at__isnull=True).first()
+        if notice is not None:
+            return EditScope(frozenset(notice.field_keys), frozenset(notice.material_kinds))
+    deficiency = Deficiency.objects.filter(application=application, cleared_at__isnull=True).first()
+    if deficiency is not None and application.state in OPEN_DEFICIENCY_STATES:
+        return EditScope(frozenset(), frozenset(deficiency.kinds))
+    return None
+
+
+def locked_for_editing(application_id, user):
     application = transitions.lock(Application, application_id)
     if not user.has_perm("approvals.edit_application", application):
         raise PermissionDenied
-    if application.state != ApplicationState.DRAFT:
+    scope = edit_scope(application)
+    if scope is None:
         raise ServiceError(_("申请已提交，不能再修改。"))
-    application.stage_version = current_version(application.stage)
-    return application
+    if scope is EVERYTHING:  # a draft follows the latest configuration
+        application.stage_version = current_version(application.stage)
+    return application, scope
 
 
 def save_situations(application_id, user, answers):
     with transaction.atomic():
-        application = locked_draft(application_id, user)
+        application, scope = locked_for_editing(application_id, user)
+        if scope is not EVERYTHING:
+            raise ServiceError(_("申请已提交，不能再修改情形。"))
         application.situation_answers = answers
         application.save(update_fields=["situation_answers", "stage_version"])
         return application
@@ -60,7 +105,8 @@ def save_form_data(application_id, user, values):
     """Save the unified form as a draft (blanks allowed until submit) and
     write project-mapped values back to the project (一次填报、多次复用)."""
     with transaction.atomic():
-        application = locked_draft(application_id, user)
+        application, scope = locked_for_editing(application_id, user)
+        values = {key: value for key, value in values.items() if scope.allows_field(key)}
         application.form_data = {**application.form_data, **values}
         application.save(update_fields=["form_data", "stage_version"])
         project = application.project

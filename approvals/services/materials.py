@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Material
-from .drafting import locked_draft
+from .drafting import locked_for_editing
 from .errors import ServiceError
 
 # What libmagic reports for each extension we accept.
@@ -59,12 +59,14 @@ def checked_upload(uploaded_file, requirement):
 
 def attach_material(application_id, user, kind, uploaded_file):
     with transaction.atomic():
-        application = locked_draft(application_id, user)
+        application, scope = locked_for_editing(application_id, user)
         requirement = next(
             (r for r in application.applicable_materials() if r["kind"] == kind), None
         )
         if requirement is None:
             raise ServiceError(_("本申请不需要该材料。"))
+        if not scope.allows_material(kind):
+            raise ServiceError(_("该材料不在补正或容缺范围内，申请提交后不能再修改。"))
         content_type, extension = checked_upload(uploaded_file, requirement)
         digest = hashlib.sha256()
         for chunk in uploaded_file.chunks():

@@ -6,7 +6,7 @@ rejected."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Application, ApplicationState, ReviewTask, ReviewTaskState
+from ..models import Application, ApplicationState, Deficiency, ReviewTask, ReviewTaskState
 from . import transitions
 from .certificates import issue_certificates
 from .errors import ServiceError
@@ -64,4 +64,13 @@ def decide_stage(application):
         transitions.run(
             application, "approve", None, application=application, comment=_("必办事项全部通过")
         )
-        issue_certificates(application)
+        if Deficiency.objects.filter(application=application, cleared_at__isnull=True).exists():
+            notify(
+                members,
+                event="certificate_withheld",
+                title=_("申请 %(number)s 已审批通过，容缺材料补齐后发放证照")
+                % {"number": application.number},
+                application=application,
+            )
+        else:
+            issue_certificates(application)

@@ -11,7 +11,8 @@ from .retry import RETRY
 
 @shared_task(name="approvals.render_certificate", **RETRY)
 def render_certificate(certificate_id):
-    from ..rendering import certificate_html, render_pdf
+    from ..pdf import render_pdf
+    from ..rendering import certificate_html
     from ..services.certificates import complete_issue_after_render
 
     certificate = (

@@ -6,8 +6,9 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from ..models import Certificate, Notification
+from ..models import Certificate, Notice, Notification
 from .certificates import render_certificate
+from .notices import render_notice
 from .notifications import deliver_notification
 
 
@@ -22,3 +23,6 @@ def redeliver_outbox():
     certificates = Certificate.objects.filter(rendered_at__isnull=True, created_at__lt=stale)
     for pk in certificates.values_list("pk", flat=True)[:100]:
         render_certificate.delay(pk)
+    notices = Notice.objects.filter(rendered_at__isnull=True, created_at__lt=stale)
+    for pk in notices.values_list("pk", flat=True)[:100]:
+        render_notice.delay(pk)

@@ -13,7 +13,7 @@ from stages.forms import SituationsForm, UnifiedForm
 from stages.models import Stage
 
 from .. import services
-from ..forms import MaterialForm, ProjectForm, StartApplicationForm
+from ..forms import MaterialForm, ProjectForm, StartApplicationForm, WithdrawForm
 from ..models import Application, Project
 from .helpers import application_context, report_service_error, visible_application
 
@@ -123,14 +123,19 @@ def application_situations(request, pk):
 
 @applicant_required
 def application_edit(request, pk):
+    """The unified form: all of it for a draft, only the reopened fields
+    during a correction."""
     application = visible_application(request.user, pk)
-    if not application.is_editable:
+    scope = services.edit_scope(application)
+    if scope is None or scope.field_keys == frozenset():
         return redirect("application_detail", pk=pk)
     form = UnifiedForm(
         request.POST or None,
         field_specs=application.configuration.form_fields,
         initial=services.prefilled_values(application),
     )
+    for key, field in form.fields.items():
+        field.disabled = not scope.allows_field(key)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_form_data(application.pk, request.user, form.as_json())
@@ -178,4 +183,36 @@ def application_submit(request, pk):
         report_service_error(request, error)
     else:
         messages.success(request, _("申请已提交，请等待窗口受理。"))
+    return redirect("application_detail", pk=pk)
+
+
+@applicant_required
+@require_POST
+def application_resubmit(request, pk):
+    application = visible_application(request.user, pk)
+    try:
+        services.resubmit_application(application.pk, request.user)
+    except services.StateConflict as error:
+        messages.info(request, error.message)
+    except services.ServiceError as error:
+        report_service_error(request, error)
+    else:
+        messages.success(request, _("补正材料已提交，请等待窗口审核。"))
+    return redirect("application_detail", pk=pk)
+
+
+@applicant_required
+@require_POST
+def application_withdraw(request, pk):
+    application = visible_application(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写撤回理由。"))
+        return redirect("application_detail", pk=pk)
+    try:
+        services.withdraw_application(application.pk, request.user, form.cleaned_data["reason"])
+    except services.ServiceError as error:
+        report_service_error(request, error)
+    else:
+        messages.success(request, _("申请已撤回。"))
     return redirect("application_detail", pk=pk)

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
-from ..models import Certificate, Material
+from ..models import Certificate, Material, Notice
 from .helpers import visible_application
 
 
@@ -35,3 +35,12 @@ def certificate_download(request, pk, certificate_pk):
         Certificate, pk=certificate_pk, application=application, rendered_at__isnull=False
     )
     return _serve(certificate.pdf, f"{certificate.number}.pdf", "application/pdf")
+
+
+@login_required
+def notice_download(request, pk, notice_pk):
+    application = visible_application(request.user, pk)
+    notice = get_object_or_404(
+        Notice, pk=notice_pk, application=application, rendered_at__isnull=False
+    )
+    return _serve(notice.pdf, f"{notice.get_kind_display()}-{notice.number}.pdf", "application/pdf")

@@ -4,9 +4,15 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from ..forms import MaterialForm
-from ..models import Application, TransitionLog
-from ..services import material_slots
+from ..forms import (
+    CorrectionForm,
+    DeficiencyForm,
+    DeliveryForm,
+    RefusalForm,
+    WithdrawForm,
+)
+from ..models import Application, Deficiency, Delivery, TransitionLog
+from ..services import edit_scope, material_slots, missing_materials
 
 
 def visible_application(user, pk):
@@ -23,9 +29,11 @@ def visible_application(user, pk):
 def application_context(application, user):
     """Everything the application page shows, in a fixed number of queries."""
     tasks = list(application.tasks.select_related("matter", "department", "reviewer"))
+    transitions = {t.name for t in application.get_available_user_state_transitions(user)}
     configuration = application.configuration
     materials = list(application.materials.all())
     situations = {s["code"]: s["question"] for s in configuration.situations}
+    scope = edit_scope(application) if user.enterprise_id else None
     return {
         "application": application,
         "project": application.project,
@@ -47,7 +55,7 @@ def application_context(application, user):
                 requirement,
                 files,
                 from_certificate,
-                MaterialForm(initial={"kind": requirement["kind"]}),
+                scope is not None and scope.allows_material(requirement["kind"]),
             )
             for requirement, files, from_certificate in material_slots(application, materials)
         ],
@@ -56,14 +64,48 @@ def application_context(application, user):
             TransitionLog.objects.filter(application=application).select_related("actor")
         ),
         "certificates": list(application.certificates.select_related("certificate_type")),
-        "transitions": {t.name for t in application.get_available_user_state_transitions(user)},
+        "transitions": transitions,
+        "notices": list(application.notices.all()),
+        "correction_notice": application.correction_notices.first(),
+        "deficiency": Deficiency.objects.filter(application=application).first(),
+        "delivery": Delivery.objects.filter(application=application).first(),
+        "can_edit_form": scope is not None and scope.field_keys != frozenset(),
+        **_window_forms(application, transitions),
     }
+
+
+def _window_forms(application, transitions):
+    """The clerk's decision forms, only when a decision is possible."""
+    forms = {}
+    if "accept" in transitions:
+        missing = missing_materials(application)
+        forms["missing_materials"] = missing
+        forms["deficiency_form"] = DeficiencyForm(
+            missing_non_key=[r for r in missing if not r["key"]],
+            initial={"missing": [r["kind"] for r in missing if not r["key"]]},
+        )
+        forms["correction_form"] = CorrectionForm(
+            configuration=application.configuration, answers=application.situation_answers
+        )
+        forms["refusal_form"] = RefusalForm()
+    if "deliver" in transitions:
+        forms["delivery_form"] = DeliveryForm()
+    if "withdraw" in transitions:
+        forms["withdraw_form"] = WithdrawForm()
+    return forms
 
 
 def _display(value):
     if isinstance(value, list):
         return "、".join(value)
     return {"yes": _("是"), "no": _("否")}.get(value, value or "")
+
+
+def report_form_errors(request, form):
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
 
 
 def report_service_error(request, error):

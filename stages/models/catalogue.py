@@ -114,7 +114,8 @@ class Matter(models.Model):
     situation = models.ForeignKey(
         "stages.Situation",
         verbose_name=_("适用情形"),
-        on_delete=models.PROTECT,
+        # RESTRICT, not PROTECT: deleting a whole stage cascades to both.
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="matters",
@@ -150,7 +151,8 @@ class Matter(models.Model):
         errors = {}
         stage = getattr(self, "stage", None)
         limit = self.time_limit_working_days
-        if stage is not None and limit and limit > stage.time_limit_working_days:
+        stage_limit = stage.time_limit_working_days if stage is not None else None
+        if stage_limit is not None and limit and limit > stage_limit:
             errors["time_limit_working_days"] = _(
                 "事项时限（%(limit)d 个工作日）不能超过阶段承诺时限（%(stage_limit)d 个工作日）。"
             ) % {"limit": limit, "stage_limit": stage.time_limit_working_days}

@@ -60,7 +60,7 @@ class MaterialRequirement(models.Model):
     situation = models.ForeignKey(
         Situation,
         verbose_name=_("适用情形"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="materials",
