@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, files, public, staff, window
+from .views import applicant, files, public, staff, walk_in, window
 
 urlpatterns = [
     path("projects/", applicant.project_list, name="project_list"),
@@ -42,6 +42,8 @@ urlpatterns = [
         name="notice_download",
     ),
     path("staff/window/", staff.clerk_inbox, name="clerk_inbox"),
+    path("staff/walk-in/", walk_in.walk_in_start, name="walk_in_start"),
+    path("staff/walk-in/<int:enterprise_pk>/", walk_in.walk_in_project, name="walk_in_project"),
     path(
         "staff/applications/<int:pk>/accept-with-deficiency/",
         window.accept_with_deficiency,

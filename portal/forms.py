@@ -38,16 +38,19 @@ class RegistrationForm(UserCreationForm):
         cleaned = super().clean()
         code = cleaned.get("credit_code")
         existing = Enterprise.objects.filter(credit_code=code).first() if code else None
-        if existing is not None:
+        # An enterprise the window registered for a walk-in visitor has no
+        # users yet: its first registrant joins it and sees its applications.
+        if existing is not None and existing.members.exists():
             self.add_error(
                 "credit_code",
                 _("该统一社会信用代码已注册，请联系本单位管理员邀请您加入。"),
             )
+        self.existing_enterprise = existing
         return cleaned
 
     @transaction.atomic
     def save(self, commit=True):
-        enterprise = Enterprise.objects.create(
+        enterprise = self.existing_enterprise or Enterprise.objects.create(
             credit_code=self.cleaned_data["credit_code"],
             name=self.cleaned_data["enterprise_name"],
             legal_representative=self.cleaned_data["legal_representative"],

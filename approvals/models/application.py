@@ -109,6 +109,7 @@ class Application(models.Model):
         verbose_name = _("申请")
         verbose_name_plural = _("申请")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "submitted_at"], name="application_inbox_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "stage"],

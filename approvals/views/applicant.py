@@ -97,11 +97,13 @@ def application_detail(request, pk):
     return render(request, "approvals/application_detail.html", context)
 
 
-@applicant_required
+@login_required
 def application_situations(request, pk):
     """The 情形 questionnaire: answers decide which matters and materials apply."""
     application = visible_application(request.user, pk)
-    if not application.is_editable:
+    if not application.is_editable or not request.user.has_perm(
+        "approvals.edit_application", application
+    ):
         return redirect("application_detail", pk=pk)
     form = SituationsForm(
         request.POST or None,
@@ -121,13 +123,14 @@ def application_situations(request, pk):
     )
 
 
-@applicant_required
+@login_required
 def application_edit(request, pk):
     """The unified form: all of it for a draft, only the reopened fields
     during a correction."""
     application = visible_application(request.user, pk)
     scope = services.edit_scope(application)
-    if scope is None or scope.field_keys == frozenset():
+    may_edit = request.user.has_perm("approvals.edit_application", application)
+    if not may_edit or scope is None or scope.field_keys == frozenset():
         return redirect("application_detail", pk=pk)
     form = UnifiedForm(
         request.POST or None,
@@ -149,7 +152,7 @@ def application_edit(request, pk):
     )
 
 
-@applicant_required
+@login_required
 @require_POST
 def material_upload(request, pk):
     application = visible_application(request.user, pk)
@@ -170,7 +173,7 @@ def material_upload(request, pk):
     return redirect("application_detail", pk=pk)
 
 
-@applicant_required
+@login_required
 @require_POST
 def application_submit(request, pk):
     application = visible_application(request.user, pk)
@@ -186,7 +189,7 @@ def application_submit(request, pk):
     return redirect("application_detail", pk=pk)
 
 
-@applicant_required
+@login_required
 @require_POST
 def application_resubmit(request, pk):
     application = visible_application(request.user, pk)
@@ -201,7 +204,7 @@ def application_resubmit(request, pk):
     return redirect("application_detail", pk=pk)
 
 
-@applicant_required
+@login_required
 @require_POST
 def application_withdraw(request, pk):
     application = visible_application(request.user, pk)

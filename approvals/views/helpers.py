@@ -33,7 +33,8 @@ def application_context(application, user):
     configuration = application.configuration
     materials = list(application.materials.all())
     situations = {s["code"]: s["question"] for s in configuration.situations}
-    scope = edit_scope(application) if user.enterprise_id else None
+    may_edit = user.has_perm("approvals.edit_application", application)
+    scope = edit_scope(application) if may_edit else None
     return {
         "application": application,
         "project": application.project,

@@ -5,16 +5,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.models import Role
-from stages.models import Stage
 
 from .. import services
 from ..forms import OpinionForm
+from ..inbox import InboxFilterForm, annotate_rows, state_counts
 from ..models import Application, ApplicationState, ReviewTask, ReviewTaskState
 from .helpers import application_context, report_service_error, visible_application
 
@@ -48,37 +48,19 @@ def role_required(role):
 @role_required(Role.CLERK)
 def clerk_inbox(request):
     scoped = Application.objects.visible_to(request.user).exclude(state=ApplicationState.DRAFT)
-    counts = dict(scoped.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
-    state = request.GET.get("state", ApplicationState.SUBMITTED)
-    applications = scoped.filter(state=state) if state else scoped
-    stage = request.GET.get("stage")
-    if stage:
-        applications = applications.filter(stage__code=stage)
-    query = request.GET.get("q", "").strip()
-    if query:
-        applications = applications.filter(
-            Q(number__icontains=query)
-            | Q(project__name__icontains=query)
-            | Q(project__enterprise__name__icontains=query)
-            | Q(project__enterprise__credit_code=query.upper())
-        )
-    sort = request.GET.get("sort", "submitted")
-    applications = applications.select_related("project__enterprise", "stage").order_by(
-        APPLICATION_SORTS.get(sort, "submitted_at"), "pk"
-    )
+    form = InboxFilterForm(request.GET)
+    applications = form.filtered(scoped).select_related("project__enterprise", "stage")
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    annotate_rows(page.object_list)
     return render(
         request,
         "staff/clerk_inbox.html",
         {
             "page": page,
-            "counts": [
-                (value, label, counts.get(value, 0))
-                for value, label in ApplicationState.choices
-                if value != "draft"
-            ],
-            "stages": Stage.objects.filter(active=True),
-            "filters": {"state": state, "stage": stage or "", "q": query, "sort": sort},
+            "form": form,
+            "counts": state_counts(scoped),
+            "filters": form.query_string(),
+            "current_state": form.data.get("state", ""),
         },
     )
 

@@ -1,0 +1,151 @@
+"""The window clerk's inbox: filters, sorting, counts per state, and the
+per-row facts the list shows (due badges, the 5-day pre-review rule)."""
+
+from django import forms
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stages.calendar import CalendarNotAvailable, WorkingCalendar
+from stages.models import Stage
+
+from .models import Application, ApplicationState
+
+# 行政许可法 §32: decide on acceptance, or tell every correction at once,
+# within 5 days of receiving the application.
+PRE_REVIEW_DAYS = 5
+DUE_SOON_DAYS = 3
+
+SORTS = {
+    "submitted": ("submitted_at", "pk"),
+    "-submitted": ("-submitted_at", "-pk"),
+    "due": ("due_on", "pk"),
+    "-due": ("-due_on", "-pk"),
+    "number": ("number",),
+}
+
+
+class InboxFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("", _("全部"))]
+        + [c for c in ApplicationState.choices if c[0] != ApplicationState.DRAFT],
+    )
+    stage = forms.ModelChoiceField(
+        label=_("阶段"),
+        required=False,
+        queryset=Stage.objects.filter(active=True),
+        to_field_name="code",
+        empty_label=_("全部阶段"),
+    )
+    source = forms.ChoiceField(
+        label=_("渠道"), required=False, choices=[("", _("全部渠道")), *Application.Source.choices]
+    )
+    due = forms.ChoiceField(
+        label=_("期限"),
+        required=False,
+        choices=[
+            ("", _("不限")),
+            ("overdue", _("已超期")),
+            ("soon", _("3日内到期")),
+        ],
+    )
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("申请编号、项目、企业或信用代码")}),
+    )
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        required=False,
+        choices=[
+            ("submitted", _("提交时间（早→晚）")),
+            ("-submitted", _("提交时间（晚→早）")),
+            ("due", _("办结期限（近→远）")),
+            ("number", _("申请编号")),
+        ],
+    )
+
+    def __init__(self, data, **kwargs):
+        data = data.copy()
+        data.setdefault("state", ApplicationState.SUBMITTED)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(data, **kwargs)
+
+    def filtered(self, scoped):
+        """The scoped queryset narrowed by the valid filters, sorted."""
+        values = self.cleaned_data if self.is_valid() else {}
+        applications = scoped
+        if values.get("state"):
+            applications = applications.filter(state=values["state"])
+        if values.get("stage"):
+            applications = applications.filter(stage=values["stage"])
+        if values.get("source"):
+            applications = applications.filter(source=values["source"])
+        today = timezone.localdate()
+        if values.get("due") == "overdue":
+            applications = applications.filter(due_on__lt=today, decided_at__isnull=True)
+        elif values.get("due") == "soon":
+            applications = applications.filter(
+                due_on__gte=today,
+                due_on__lte=today + timezone.timedelta(days=DUE_SOON_DAYS),
+                decided_at__isnull=True,
+            )
+        query = values.get("q", "").strip()
+        if query:
+            applications = applications.filter(
+                Q(number__icontains=query)
+                | Q(project__name__icontains=query)
+                | Q(project__code__icontains=query)
+                | Q(project__enterprise__name__icontains=query)
+                | Q(project__enterprise__credit_code=query.upper())
+            )
+        return applications.order_by(
+            *SORTS.get(values.get("sort") or "submitted", SORTS["submitted"])
+        )
+
+    def query_string(self):
+        """The current filters as a dict, for pagination links."""
+        return {k: v for k, v in (self.data.items()) if k != "page" and v}
+
+
+def state_counts(scoped):
+    counts = dict(scoped.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    return [
+        (value, label, counts.get(value, 0))
+        for value, label in ApplicationState.choices
+        if value != ApplicationState.DRAFT
+    ]
+
+
+def annotate_rows(applications):
+    """Per-row facts computed in Python over one page (one calendar load)."""
+    today = timezone.localdate()
+    try:
+        calendar = WorkingCalendar()
+    except CalendarNotAvailable:
+        calendar = None
+    for application in applications:
+        application.due_status = ""
+        if application.due_on and application.decided_at is None:
+            if application.due_on < today:
+                application.due_status = "overdue"
+            elif (application.due_on - today).days <= DUE_SOON_DAYS:
+                application.due_status = "soon"
+        application.pre_review_late = False
+        if (
+            application.state == ApplicationState.SUBMITTED
+            and application.submitted_at
+            and calendar
+        ):
+            try:
+                waited = calendar.working_days_between(
+                    timezone.localtime(application.submitted_at).date(), today
+                )
+            except CalendarNotAvailable:
+                waited = 0
+            application.pre_review_days = waited
+            application.pre_review_late = waited > PRE_REVIEW_DAYS
+    return applications
