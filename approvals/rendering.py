@@ -1,9 +1,9 @@
-"""Certificate PDFs: the certificate's HTML, with the bundled CJK font and a
-QR code pointing at the public verify page (rendered by `approvals.pdf`)."""
+"""A certificate's HTML: the snapshot printed at issue time, laid out by
+its type's template (`CertificateType.render_html`), with the QR code that
+leads to the public verify page. `approvals.pdf` turns it into a PDF."""
 
 import segno
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 
@@ -13,21 +13,27 @@ def verify_url(certificate):
     )
 
 
-def certificate_html(certificate):
-    application = certificate.application
+def qr_data_uri(url):
+    # Level M survives a fold or a smudge on a printout; SVG stays sharp.
+    return segno.make(url, error="m").svg_data_uri(scale=4, border=0)
+
+
+def certificate_context(certificate):
+    from .pdf import font_url
+
     url = verify_url(certificate)
-    return render_to_string(
-        "certificates/certificate.html",
-        {
-            "certificate": certificate,
-            "application": application,
-            "project": application.project,
-            "enterprise": application.project.enterprise,
-            "issuer": certificate.matter.department,
-            "verify_url": url,
-            "qr_svg_data_uri": segno.make(url, error="m").svg_data_uri(scale=4, border=0),
-            "font_url": (
-                settings.PORTAL_CERTIFICATE_FONT_DIR / "PortalSerifSC-Regular.otf"
-            ).as_uri(),
-        },
+    return certificate.certificate_type.template_context(
+        certificate.printed,
+        number=certificate.number,
+        issued_on=certificate.issued_on,
+        verify_url=url,
+        qr=qr_data_uri(url),
+        font_url=font_url(),
+        version=certificate.version,
+        supersedes=certificate.supersedes.number if certificate.supersedes_id else "",
+        amendment_reason=certificate.amendment_reason,
     )
+
+
+def certificate_html(certificate):
+    return certificate.certificate_type.render_html(certificate_context(certificate))

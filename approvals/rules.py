@@ -65,6 +65,15 @@ def reviews_application(user, application):
 rules.add_rule("submit_application", is_enterprise_member | is_intake_clerk)
 rules.add_rule("accept_application", is_clerk_for)
 rules.add_rule("decide_task", is_reviewer_for)
+
+
+@rules.predicate
+def is_task_applicant(user, task):
+    return is_enterprise_member(user, task.application)
+
+
+rules.add_rule("answer_supplement", is_task_applicant)
+rules.add_rule("suspend_application", is_clerk_for | reviews_application)
 rules.add_perm(
     "approvals.view_application",
     is_enterprise_member | is_clerk_for | is_supervisor_for | reviews_application,

@@ -125,3 +125,14 @@ HOLIDAY_NAMES = {
 def _holiday_name(chinese_calendar, day):
     _on_holiday, english = chinese_calendar.get_holiday_detail(day)
     return HOLIDAY_NAMES.get(english, english or "")
+
+
+def subtract_working_days(calendar, end, days):
+    """The date `days` working days before `end` (inverse of add_working_days)."""
+    day = end
+    remaining = days
+    while remaining > 0:
+        day -= datetime.timedelta(days=1)
+        if calendar.is_working_day(day):
+            remaining -= 1
+    return day

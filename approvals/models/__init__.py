@@ -8,6 +8,7 @@ from .notice import Notice
 from .notification import Notification
 from .project import Project
 from .review_task import ReviewTask, ReviewTaskState
+from .suspension import Suspension
 from .window import CorrectionNotice, Deficiency, Delivery
 
 __all__ = [
@@ -24,5 +25,6 @@ __all__ = [
     "Project",
     "ReviewTask",
     "ReviewTaskState",
+    "Suspension",
     "TransitionLog",
 ]

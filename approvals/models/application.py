@@ -16,6 +16,7 @@ from stages.configuration import Configuration
 from stages.models import Stage, StageVersion
 
 from ..rules import transition_permission
+from .clock import Clocked
 from .project import Project
 
 
@@ -57,7 +58,7 @@ class ApplicationQuerySet(models.QuerySet):
         return scoped
 
 
-class Application(models.Model):
+class Application(Clocked):
     class Source(models.TextChoices):
         WEB = "web", _("网上申报")
         WINDOW = "window", _("窗口收件")
@@ -136,10 +137,9 @@ class Application(models.Model):
         target=S.IN_REVIEW,
         permission=transition_permission("accept_application"),
     )
-    def accept(self, clerk, due_on):
+    def accept(self, clerk):
         self.accepted_at = timezone.now()
         self.accepted_by = clerk
-        self.due_on = due_on
 
     @transition(
         field=state,
@@ -147,10 +147,9 @@ class Application(models.Model):
         target=S.IN_REVIEW,
         permission=transition_permission("accept_application"),
     )
-    def accept_with_deficiency(self, clerk, due_on):
+    def accept_with_deficiency(self, clerk):
         self.accepted_at = timezone.now()
         self.accepted_by = clerk
-        self.due_on = due_on
 
     @transition(
         field=state,
@@ -186,6 +185,24 @@ class Application(models.Model):
         permission=transition_permission("accept_application"),
     )
     def deliver(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.IN_REVIEW,
+        target=S.SUSPENDED,
+        permission=transition_permission("suspend_application"),
+    )
+    def suspend(self):
+        pass
+
+    @transition(
+        field=state,
+        source=S.SUSPENDED,
+        target=S.IN_REVIEW,
+        permission=transition_permission("suspend_application"),
+    )
+    def resume(self):
         pass
 
     @transition(field=state, source=S.IN_REVIEW, target=S.APPROVED)

@@ -20,6 +20,10 @@ TRANSITION_LABELS = {
     "resubmit": _("补正后重新提交"),
     "refuse": _("不予受理"),
     "deliver": _("送达"),
+    "suspend": _("启动特别程序"),
+    "resume": _("特别程序结束，恢复计时"),
+    "request_supplement": _("要求补充材料"),
+    "answer_supplement": _("已补充材料"),
 }
 
 

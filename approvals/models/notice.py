@@ -14,6 +14,7 @@ class Notice(models.Model):
         CORRECTION = "correction", _("补正材料通知书")
         REFUSAL = "refusal", _("不予受理决定书")
         RECEIPT = "receipt", _("申请回执")
+        SUSPENSION = "suspension", _("特别程序告知书")
 
     application = models.ForeignKey(
         Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="notices"

@@ -10,12 +10,14 @@ from stages.models import Department, Jurisdiction, Matter
 
 from ..rules import transition_permission
 from .application import Application
+from .clock import Clocked
 
 
 class ReviewTaskState(models.TextChoices):
     PENDING = "pending", _("待签收")
     REVIEWING = "reviewing", _("审查中")
     NEEDS_SUPPLEMENT = "needs_supplement", _("待补充材料")
+    SUSPENDED = "suspended", _("特别程序中")
     APPROVED = "approved", _("通过")
     REJECTED = "rejected", _("不通过")
 
@@ -34,7 +36,7 @@ class ReviewTaskQuerySet(models.QuerySet):
         return scoped
 
 
-class ReviewTask(models.Model):
+class ReviewTask(Clocked):
     application = models.ForeignKey(
         Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="tasks"
     )
@@ -53,7 +55,8 @@ class ReviewTask(models.Model):
         related_name="+",
     )
     opinion = models.TextField(_("审查意见"), blank=True)
-    due_on = models.DateField(_("审查期限"), db_index=True)
+    due_on = models.DateField(_("审查期限"), null=True, blank=True, db_index=True)
+    supplement_request = models.TextField(_("补充材料要求"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
@@ -88,6 +91,42 @@ class ReviewTask(models.Model):
     def approve(self, opinion):
         self.opinion = opinion
         self.decided_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=T.REVIEWING,
+        target=T.NEEDS_SUPPLEMENT,
+        permission=transition_permission("decide_task"),
+    )
+    def request_supplement(self, request):
+        self.supplement_request = request
+
+    @transition(
+        field=state,
+        source=T.NEEDS_SUPPLEMENT,
+        target=T.REVIEWING,
+        permission=transition_permission("answer_supplement"),
+    )
+    def answer_supplement(self):
+        pass
+
+    @transition(
+        field=state,
+        source=[T.PENDING, T.REVIEWING],
+        target=T.SUSPENDED,
+        permission=transition_permission("decide_task"),
+    )
+    def suspend(self):
+        pass
+
+    @transition(
+        field=state,
+        source=T.SUSPENDED,
+        target=T.REVIEWING,
+        permission=transition_permission("decide_task"),
+    )
+    def resume(self):
+        pass
 
     @transition(
         field=state,

@@ -77,32 +77,26 @@ def open_review(application, clerk, transition, comment, allow_missing=()):
     calendar = WorkingCalendar()
     today = timezone.localdate()
     matters = application.applicable_matters()
+    tasks = []
     try:
-        due_on = calendar.add_working_days(today, configuration.time_limit_working_days)
-        task_due = [calendar.add_working_days(today, m["time_limit_working_days"]) for m in matters]
+        application.start_clock(calendar, today, configuration.time_limit_working_days)
+        for matter in matters:
+            task = ReviewTask(
+                application=application,
+                matter_id=matter["id"],
+                department_id=matter["department_id"],
+                jurisdiction_id=application.project.jurisdiction_id,
+                mandatory=matter["mandatory"],
+            )
+            task.start_clock(calendar, today, matter["time_limit_working_days"])
+            tasks.append(task)
     except CalendarNotAvailable as error:
         raise ServiceError(str(error)) from error
     transitions.run(
-        application,
-        transition,
-        clerk,
-        application=application,
-        comment=comment,
-        clerk=clerk,
-        due_on=due_on,
+        application, transition, clerk, application=application, comment=comment, clerk=clerk
     )
     project = application.project
-    tasks = ReviewTask.objects.bulk_create(
-        ReviewTask(
-            application=application,
-            matter_id=matter["id"],
-            department_id=matter["department_id"],
-            jurisdiction_id=project.jurisdiction_id,
-            mandatory=matter["mandatory"],
-            due_on=due,
-        )
-        for matter, due in zip(matters, task_due, strict=True)
-    )
+    ReviewTask.objects.bulk_create(tasks)
     reviewers = get_user_model().objects.filter(
         role=Role.REVIEWER,
         staff_membership__department_id__in={task.department_id for task in tasks},

@@ -1,0 +1,14 @@
+"""Periodic clock work: end 特别程序 whose expected length ran out, then
+raise yellow/red warnings. Safe on two beats at once."""
+
+from celery import shared_task
+
+
+@shared_task(name="approvals.sweep_deadlines")
+def sweep_deadlines():
+    from ..services.clock import resume_expired_suspensions
+    from ..services.warnings import sweep
+
+    resumed = resume_expired_suspensions()
+    touched = sweep()
+    return {"resumed": resumed, **{f"{m}.{lvl}": n for (m, lvl), n in touched.items()}}
