@@ -1,7 +1,14 @@
 """Admin views of the work, read-mostly: state changes go through services
 and the pages, never through admin edits, so the FSM fields are read-only."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Application,
@@ -13,6 +20,8 @@ from .models import (
     ReviewTask,
     TransitionLog,
 )
+from .services.certificates import amend_certificate, revoke_certificate
+from .services.errors import ServiceError
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -88,8 +97,126 @@ class MaterialAdmin(ReadOnlyAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(ReadOnlyAdmin):
-    list_display = ["number", "certificate_type", "application", "issued_on", "rendered_at"]
-    search_fields = ["number"]
+    """Certificates are issued by the workflow, never typed in. Admin may
+    revoke one (with a reason) or amend it (a new version supersedes it);
+    both go through approvals.services.certificates."""
+
+    list_display = [
+        "number",
+        "certificate_type",
+        "state",
+        "version",
+        "application",
+        "issued_on",
+        "rendered_at",
+    ]
+    list_filter = ["state", "certificate_type"]
+    list_select_related = ["certificate_type", "application"]
+    search_fields = ["number", "application__number", "application__project__name"]
+    change_form_template = "certificates/admin/change_form.html"
+
+    class RevokeForm(forms.Form):
+        reason = forms.CharField(
+            label=_("撤销理由"),
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("将显示在公开核验页上，请勿填写个人身份证号、电话等个人信息。"),
+        )
+
+    class AmendForm(forms.Form):
+        """One field per printed line of the certificate, then the reason."""
+
+        def __init__(self, *args, certificate, **kwargs):
+            super().__init__(*args, **kwargs)
+            for index, field in enumerate(certificate.printed.get("fields", [])):
+                self.fields[f"field_{index}"] = forms.CharField(
+                    label=field["label"],
+                    required=False,
+                    initial=certificate.printed_value(field["source"]),
+                    widget=forms.Textarea(attrs={"rows": 1, "cols": 60}),
+                )
+            self.sources = [field["source"] for field in certificate.printed.get("fields", [])]
+            self.fields["reason"] = forms.CharField(
+                label=_("变更事由"),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("将显示在新证照和公开核验页上。"),
+            )
+
+        def changes(self, certificate):
+            changed = {}
+            for index, source in enumerate(self.sources):
+                value = self.cleaned_data[f"field_{index}"].strip()
+                if value != certificate.printed_value(source).strip():
+                    changed[source] = value
+            return changed
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/revoke/",
+                wrap(self.revoke_view),
+                name="approvals_certificate_revoke",
+            ),
+            path(
+                "<path:object_id>/amend/",
+                wrap(self.amend_view),
+                name="approvals_certificate_amend",
+            ),
+            *super().get_urls(),
+        ]
+
+    def revoke_view(self, request, object_id):
+        certificate = self._certificate(request, object_id, "approvals.revoke_certificate")
+        form = self.RevokeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                revoke_certificate(certificate.pk, request.user, form.cleaned_data["reason"])
+            except ServiceError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("证照 %(n)s 已撤销。") % {"n": certificate.number})
+                return redirect("admin:approvals_certificate_change", certificate.pk)
+        return self._action_page(request, certificate, form, _("撤销电子证照"))
+
+    def amend_view(self, request, object_id):
+        certificate = self._certificate(request, object_id, "approvals.amend_certificate")
+        form = self.AmendForm(request.POST or None, certificate=certificate)
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = amend_certificate(
+                    certificate.pk,
+                    request.user,
+                    form.changes(certificate),
+                    form.cleaned_data["reason"],
+                )
+            except ServiceError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("已签发变更后的证照 %(new)s，原证 %(old)s 已被替代。")
+                    % {"new": new.number, "old": certificate.number},
+                )
+                return redirect("admin:approvals_certificate_change", new.pk)
+        return self._action_page(request, certificate, form, _("变更电子证照"))
+
+    def _certificate(self, request, object_id, permission):
+        certificate = self.get_object(request, object_id)
+        if certificate is None:
+            raise Http404
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        return certificate
+
+    def _action_page(self, request, certificate, form, title):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": certificate,
+            "title": title,
+            "form": form,
+        }
+        return TemplateResponse(request, "certificates/admin/action.html", context)
 
 
 @admin.register(CertificateNumberSeries)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stages.models import Stage
 
-from .models import Delivery, Project
+from .models import Delivery, Project, Suspension
 
 
 class ProjectForm(forms.ModelForm):
@@ -147,3 +147,22 @@ class DeliveryForm(forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["carrier"].required = False
+
+
+class SuspensionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("特别程序类型"), choices=Suspension.Kind.choices)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    expected_working_days = forms.IntegerField(
+        label=_("预计时长（工作日）"), min_value=1, max_value=250, initial=5
+    )
+
+
+class SupplementRequestForm(forms.Form):
+    request = forms.CharField(
+        label=_("需要补充的材料或说明"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SupplementAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("补充说明"), widget=forms.Textarea(attrs={"rows": 2}))
+    file = forms.FileField(label=_("补充材料（可选）"), required=False)

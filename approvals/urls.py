@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import applicant, files, public, staff, walk_in, window
+from .views import applicant, clock, files, public, staff, walk_in, window
 
 urlpatterns = [
     path("projects/", applicant.project_list, name="project_list"),
@@ -41,6 +41,19 @@ urlpatterns = [
         files.notice_download,
         name="notice_download",
     ),
+    path(
+        "applications/<int:pk>/tasks/<int:task_pk>/supplement/",
+        clock.answer_supplement,
+        name="answer_supplement",
+    ),
+    path(
+        "staff/applications/<int:pk>/suspend/",
+        clock.suspend_application,
+        name="application_suspend",
+    ),
+    path("staff/tasks/<int:pk>/suspend/", clock.suspend_task, name="task_suspend"),
+    path("staff/tasks/<int:pk>/supplement/", clock.request_supplement, name="task_supplement"),
+    path("staff/suspensions/<int:pk>/resume/", clock.resume_suspension, name="suspension_resume"),
     path("staff/window/", staff.clerk_inbox, name="clerk_inbox"),
     path("staff/walk-in/", walk_in.walk_in_start, name="walk_in_start"),
     path("staff/walk-in/<int:enterprise_pk>/", walk_in.walk_in_project, name="walk_in_project"),

@@ -16,5 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("guides/", include("stages.urls")),
+    path("queue/", include("queueing.urls")),
+    path("api/", include("api.urls")),
     path("", include("approvals.urls")),
 ]

@@ -131,3 +131,28 @@ def test_a_paused_task_is_not_warned(accepted, clerk):
         touched = sweep()
     assert touched[("ReviewTask", "red")] == 0
     assert touched[("Application", "yellow")] == 0
+
+
+def test_reviewer_pauses_and_the_applicant_answers_through_the_pages(accepted, client, pdf_bytes):
+    task = ReviewTask.objects.get(application=accepted, matter__code="drawing-review")
+    reviewer = staff(Role.REVIEWER, "341000", "housing")
+    services.claim_task(task.pk, reviewer)
+    client.force_login(reviewer)
+    response = client.post(
+        f"/staff/tasks/{task.pk}/supplement/", {"request": "请补充节能计算书"}, follow=True
+    )
+    assert "已要求申请人补充材料" in response.content.decode()
+    client.force_login(accepted.created_by)
+    page = client.get(f"/applications/{accepted.pk}/").content.decode()
+    assert "请补充节能计算书" in page
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        f"/applications/{accepted.pk}/tasks/{task.pk}/supplement/",
+        {"answer": "已补充", "file": SimpleUploadedFile("节能计算书.pdf", pdf_bytes)},
+        follow=True,
+    )
+    assert "补充材料已提交" in response.content.decode()
+    task.refresh_from_db()
+    assert task.state == "reviewing"
+    assert accepted.materials.filter(kind="supplement").count() == 1

@@ -110,7 +110,9 @@ class Project(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise", "code"], name="project_code_unique_per_enterprise"
+                fields=["enterprise", "code"],
+                condition=~models.Q(code=""),
+                name="project_code_unique_per_enterprise",
             )
         ]
 

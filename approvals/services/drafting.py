@@ -40,6 +40,15 @@ def create_application(project, stage, user):
     )
 
 
+# Files a reviewer asked for (补充材料) are kept under this kind.
+SUPPLEMENT_KIND = "supplement"
+SUPPLEMENT_REQUIREMENT = {
+    "kind": SUPPLEMENT_KIND,
+    "name": "补充材料",
+    "extensions": ["pdf", "jpg", "jpeg", "png"],
+    "max_size_mb": 50,
+}
+
 OPEN_DEFICIENCY_STATES = {
     ApplicationState.IN_REVIEW,
     ApplicationState.SUSPENDED,
@@ -73,10 +82,13 @@ def edit_scope(application):
         notice = application.correction_notices.filter(answered_at__isnull=True).first()
         if notice is not None:
             return EditScope(frozenset(notice.field_keys), frozenset(notice.material_kinds))
+    kinds = set()
     deficiency = Deficiency.objects.filter(application=application, cleared_at__isnull=True).first()
     if deficiency is not None and application.state in OPEN_DEFICIENCY_STATES:
-        return EditScope(frozenset(), frozenset(deficiency.kinds))
-    return None
+        kinds |= set(deficiency.kinds)
+    if application.tasks.filter(state="needs_supplement").exists():
+        kinds.add(SUPPLEMENT_KIND)
+    return EditScope(frozenset(), frozenset(kinds)) if kinds else None
 
 
 def locked_for_editing(application_id, user):

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Material
-from .drafting import locked_for_editing
+from .drafting import SUPPLEMENT_KIND, SUPPLEMENT_REQUIREMENT, locked_for_editing
 from .errors import ServiceError
 
 # What libmagic reports for each extension we accept.
@@ -61,7 +61,8 @@ def attach_material(application_id, user, kind, uploaded_file):
     with transaction.atomic():
         application, scope = locked_for_editing(application_id, user)
         requirement = next(
-            (r for r in application.applicable_materials() if r["kind"] == kind), None
+            (r for r in application.applicable_materials() if r["kind"] == kind),
+            SUPPLEMENT_REQUIREMENT if kind == SUPPLEMENT_KIND else None,
         )
         if requirement is None:
             raise ServiceError(_("本申请不需要该材料。"))

@@ -9,6 +9,8 @@ from ..forms import (
     DeficiencyForm,
     DeliveryForm,
     RefusalForm,
+    SupplementAnswerForm,
+    SuspensionForm,
     WithdrawForm,
 )
 from ..models import Application, Deficiency, Delivery, TransitionLog
@@ -70,6 +72,12 @@ def application_context(application, user):
         "correction_notice": application.correction_notices.first(),
         "deficiency": Deficiency.objects.filter(application=application).first(),
         "delivery": Delivery.objects.filter(application=application).first(),
+        "open_suspensions": [
+            s for s in application.suspensions.select_related("task__matter") if s.ended_on is None
+        ],
+        "suspension_form": SuspensionForm() if "suspend" in transitions else None,
+        "supplement_tasks": [t for t in tasks if t.state == "needs_supplement"],
+        "supplement_answer_form": SupplementAnswerForm() if may_edit else None,
         "can_edit_form": scope is not None and scope.field_keys != frozenset(),
         **_window_forms(application, transitions),
     }

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from portal.models import Role
 
 from .. import services
-from ..forms import OpinionForm
+from ..forms import OpinionForm, SupplementRequestForm, SuspensionForm
 from ..inbox import InboxFilterForm, annotate_rows, state_counts
 from ..models import Application, ApplicationState, ReviewTask, ReviewTaskState
 from .helpers import application_context, report_service_error, visible_application
@@ -123,6 +123,8 @@ def task_detail(request, pk):
     context.update(
         task=task,
         opinion_form=OpinionForm(),
+        supplement_request_form=SupplementRequestForm(),
+        task_suspension_form=SuspensionForm(),
         task_transitions={t.name for t in task.get_available_user_state_transitions(request.user)},
     )
     return render(request, "staff/task_detail.html", context)

@@ -20,6 +20,11 @@ INSTALLED_APPS = [
     "portal",
     "stages",
     "approvals",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
+    "queueing",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -144,6 +149,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "approvals.redeliver_outbox",
         "schedule": 60.0,
     },
+    "sweep-deadlines": {
+        "task": "approvals.sweep_deadlines",
+        "schedule": 600.0,
+    },
     "nightly-outbox-check": {
         "task": "approvals.redeliver_outbox",
         "schedule": crontab(hour=2, minute=0),
@@ -154,6 +163,9 @@ PORTAL_CERTIFICATE_FONT_DIR = BASE_DIR / "static" / "fonts"
 PORTAL_PUBLIC_BASE_URL = env("PORTAL_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 PORTAL_PROJECT_TARGET_WORKING_DAYS = 100
+# Yellow warning when at most this fraction of a limit is left (sample value
+# from catalog.yaml; some cities warn at 2 working days).
+PORTAL_YELLOW_FRACTION_LEFT = env.float("PORTAL_YELLOW_FRACTION_LEFT", default=0.2)
 
 LOGGING = {
     "version": 1,
@@ -165,3 +177,55 @@ LOGGING = {
 }
 
 ADMIN_SITE_HEADER = _("一件事审批平台管理")
+
+# The REST API (api/). Rates per token, per signed-in person and per
+# anonymous address, counted in the cache (Redis).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.HasRequiredScopes",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.TokenRateThrottle",
+        "api.throttling.SessionRateThrottle",
+        "api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("API_TOKEN_RATE", default="600/min"),
+        "user": env("API_USER_RATE", default="600/min"),
+        "anon": env("API_ANON_RATE", default="60/min"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "一件事审批平台 API",
+    "DESCRIPTION": "事项目录、项目与申请、窗口受理、部门审查、电子证照。"
+    "令牌在管理后台创建：Authorization: Bearer <前缀>.<密钥>。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI / Redoc assets served from the sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStateEnum": "approvals.models.ApplicationState",
+        "ReviewTaskStateEnum": "approvals.models.ReviewTaskState",
+    },
+}
+
+# The key and certificate that sign certificate PDFs (PAdES). A deployment
+# points these at its own; `manage.py ensure_signing_key` makes a
+# self-signed development pair here when none exists.
+_SIGNING_DIR = BASE_DIR / "var" / "signing"
+PORTAL_SIGNING_KEY = env("PORTAL_SIGNING_KEY", default=str(_SIGNING_DIR / "key.pem"))
+PORTAL_SIGNING_CERT = env("PORTAL_SIGNING_CERT", default=str(_SIGNING_DIR / "cert.pem"))

@@ -48,6 +48,8 @@ EMAIL_DOMAIN = "demo.invalid"
 CATALOG_FIXTURE = settings.BASE_DIR / "fixtures" / "catalog.json"
 # 我要开餐馆: a non-construction "thing" configured by data alone.
 RESTAURANT_FIXTURE = settings.BASE_DIR / "fixtures" / "open_restaurant.json"
+# Service types and windows of the service halls (一键取号).
+QUEUEING_FIXTURE = settings.BASE_DIR / "fixtures" / "queueing.json"
 
 CITY_CODE = "341000"
 TUNXI_CODE = "341002"
@@ -182,6 +184,7 @@ class Command(BaseCommand):
                     "loaddata",
                     str(CATALOG_FIXTURE),
                     str(RESTAURANT_FIXTURE),
+                    str(QUEUEING_FIXTURE),
                     verbosity=options["verbosity"],
                 )
             enterprises = self.seed_enterprises()

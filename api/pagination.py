@@ -1,0 +1,9 @@
+"""Every list is paged: a client asks for `?page=` and at most 100 rows."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100

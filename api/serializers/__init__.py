@@ -1,0 +1,1 @@
+"""What the API shows and accepts, one module per resource."""
