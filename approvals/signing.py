@@ -49,10 +49,25 @@ def sign(pdf: bytes, *, reason="", location="") -> tuple[bytes, str]:
         location=location or None,
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    _align_producer(writer)
     # A fixed reservation spares pyHanko a dry-run signature to measure the
     # container; 16 KiB holds an RSA-4096 signature with a 3-certificate chain.
     output = signers.sign_pdf(writer, metadata, signer=signer, bytes_reserved=16384)
     return output.getvalue(), _common_name(signer.signing_cert)
+
+
+def _align_producer(writer):
+    """PDF/A wants the Info dictionary and the XMP metadata to agree. pyHanko
+    writes its own name as the XMP producer but appends it to an existing
+    Info producer ("WeasyPrint 70.0; pyHanko …"); give both its name. (The
+    PDF/A identification in the XMP, pdfaid, is kept by pyHanko.)"""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    reference = writer.trailer.raw_get("/Info")
+    if isinstance(reference, generic.IndirectObject):
+        reference.get_object()["/Producer"] = generic.TextStringObject(VENDOR)
+        writer.mark_update(reference)
 
 
 def _signer():

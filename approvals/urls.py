@@ -15,7 +15,14 @@ urlpatterns = [
         name="application_situations",
     ),
     path("applications/<int:pk>/materials/", applicant.material_upload, name="material_upload"),
+    path("applications/<int:pk>/review/", applicant.application_review, name="application_review"),
     path("applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"),
+    path("applications/<int:pk>/materials/reuse/", applicant.material_reuse, name="material_reuse"),
+    path(
+        "applications/<int:pk>/materials/<int:material_pk>/replace/",
+        applicant.material_replace,
+        name="material_replace",
+    ),
     path(
         "applications/<int:pk>/materials/<int:material_pk>/",
         files.material_download,

@@ -151,5 +151,7 @@ def complete_draft(application, pdf_bytes, answers=None):
             requirement["kind"],
             SimpleUploadedFile(f"{requirement['kind']}.pdf", pdf_bytes),
         )
+    if application.state == "draft":
+        services.declare(application.pk, user)
     application.refresh_from_db()
     return application

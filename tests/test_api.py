@@ -250,7 +250,10 @@ def test_the_whole_journey_through_the_api(catalog, clerk, pdf_bytes):
         assert response.status_code == 201, response.data
         assert response.data["sha256"]
 
-    submitted = api.post(url + "submit/")
+    undeclared = api.post(url + "submit/")
+    assert undeclared.status_code == 400
+    assert any("承诺书" in problem for problem in undeclared.data["problems"])
+    submitted = api.post(url + "submit/", {"declaration": True}, format="json")
     assert submitted.status_code == 200, submitted.data
     assert submitted.data["state"] == "submitted" and submitted.data["number"]
     twice = api.post(url + "submit/")

@@ -82,13 +82,15 @@ def test_submit_accept_approve_download(
     drawing = tmp_path / "材料.pdf"
     drawing.write_bytes(pdf_bytes)
     for requirement in application.applicable_materials():
-        if requirement["key"] and not requirement["generated"]:
+        if requirement["mandatory"] and not requirement["generated"]:
             slot = page.locator(f"#material-{requirement['kind']}")
             slot.get_by_label(f"上传“{requirement['name']}”").set_input_files(str(drawing))
             slot.get_by_role("button", name="上传", exact=True).click()
             expect(page.get_by_text("材料已上传")).to_be_visible()
 
-    page.get_by_role("button", name="提交申请").dblclick()
+    page.get_by_role("link", name="核对并提交").click()
+    page.get_by_label("我已阅读并同意以上承诺").check()
+    page.get_by_role("button", name="确认提交").dblclick()
     expect(page.get_by_test_id("application-state")).to_have_text("已提交待受理")
     application.refresh_from_db()
     assert application.timeline.filter(transition="submit").count() == 1
@@ -96,7 +98,7 @@ def test_submit_accept_approve_download(
 
     log_in(page, base, clerk)
     page.get_by_role("link", name=application.number).click()
-    page.get_by_role("button", name="受理").click()
+    page.get_by_role("button", name="受理", exact=True).click()
     expect(page.get_by_test_id("application-state")).to_have_text("审查中")
     log_out(page)
 

@@ -199,3 +199,11 @@ class MaterialUploadSerializer(serializers.Serializer):
 
 class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DeclarationSerializer(serializers.Serializer):
+    declaration = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="申请人确认申请承诺书（如实申报、承担相应法律责任）。",
+    )

@@ -23,6 +23,7 @@ from ..serializers.applications import (
     ApplicationDetailSerializer,
     ApplicationSummarySerializer,
     CommentSerializer,
+    DeclarationSerializer,
     MaterialSerializer,
     MaterialUploadSerializer,
 )
@@ -202,13 +203,20 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(
         summary="提交申请",
-        description="不完整时 400 并列出全部问题；已提交的再次提交为 409。",
-        request=None,
+        description=(
+            '请求体 {"declaration": true} 表示申请人确认申请承诺书（草稿首次提交必需）。'
+            "不完整时 400 并列出全部问题；已提交的再次提交为 409。"
+        ),
+        request=DeclarationSerializer,
         responses={200: ApplicationDetailSerializer, **errors(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         application = self.own_application()
+        declaration = DeclarationSerializer(data=request.data)
+        declaration.is_valid(raise_exception=True)
+        if declaration.validated_data["declaration"] and application.state == "draft":
+            services.declare(application.pk, request.user)
         services.submit_application(application.pk, request.user)
         return self.detail_response(application.pk)
 

@@ -91,6 +91,9 @@ class Application(Clocked):
         related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    declared_at = models.DateTimeField(
+        _("承诺时间"), null=True, blank=True, help_text=_("申请人确认申请承诺书的时间。")
+    )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     accepted_by = models.ForeignKey(

@@ -32,6 +32,21 @@ class Material(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    reused_from = models.ForeignKey(
+        "self",
+        verbose_name=_("复用自"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("一次提交、多次复用：引用之前阶段已提交的同种材料，不重复上传。"),
+    )
+    replaced_at = models.DateTimeField(
+        _("被替换时间"),
+        null=True,
+        blank=True,
+        help_text=_("替换后旧文件保留在历史中，不再作为有效材料。"),
+    )
 
     class Meta:
         verbose_name = _("申请材料")

@@ -5,15 +5,17 @@ these; nothing else changes state."""
 from .applications import accept_application, submit_application
 from .drafting import (
     create_application,
+    declare,
     edit_scope,
     material_slots,
     prefilled_values,
     problems_before_submission,
+    reusable_materials,
     save_form_data,
     save_situations,
 )
 from .errors import ServiceError, StateConflict, SubmissionIncomplete
-from .materials import attach_material
+from .materials import attach_material, replace_material, reuse_material
 from .review import approve_task, claim_task, reject_task
 from .window import (
     accept_with_deficiency,
@@ -37,6 +39,7 @@ __all__ = [
     "claim_task",
     "clear_deficiency",
     "create_application",
+    "declare",
     "edit_scope",
     "material_slots",
     "missing_materials",
@@ -45,8 +48,11 @@ __all__ = [
     "record_delivery",
     "refuse_application",
     "reject_task",
+    "replace_material",
     "request_correction",
     "resubmit_application",
+    "reusable_materials",
+    "reuse_material",
     "save_form_data",
     "save_situations",
     "submit_application",

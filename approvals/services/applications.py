@@ -34,6 +34,11 @@ def submit_application(application_id, user):
                 f"{timezone.localdate():%Y%m%d}{application.stage.number:02d}{application.pk:06d}"
             )
             application.save(update_fields=["number"])
+        issue_notice(
+            application,
+            Notice.Kind.RECEIPT,
+            {"submitted_at": timezone.localtime(application.submitted_at).isoformat()},
+        )
         clerks = get_user_model().objects.filter(
             role=Role.CLERK, staff_membership__jurisdiction__in=_jurisdictions_seeing(application)
         )

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from stages.configuration import current_version
 from stages.forms import UnifiedForm
 
-from ..models import Application, ApplicationState, Deficiency
+from ..models import Application, ApplicationState, Deficiency, Material
 from . import transitions
 from .errors import ServiceError
 
@@ -154,6 +155,35 @@ def prefilled_values(application):
     return values
 
 
+def declare(application_id, user):
+    """The applicant confirms the declaration (申请承诺书) before submitting."""
+    with transaction.atomic():
+        application, scope = locked_for_editing(application_id, user)
+        if scope is not EVERYTHING:
+            raise ServiceError(_("申请已提交。"))
+        application.declared_at = timezone.now()
+        application.save(update_fields=["declared_at", "stage_version"])
+        return application
+
+
+def reusable_materials(application):
+    """Files of the same project given in other applications, by kind, that
+    this application could reuse with one click (一次提交、多次复用)."""
+    kinds = {r["kind"] for r in application.applicable_materials()}
+    found = {}
+    candidates = (
+        Material.objects.filter(
+            application__project=application.project, kind__in=kinds, replaced_at__isnull=True
+        )
+        .exclude(application=application)
+        .select_related("application__stage")
+        .order_by("-uploaded_at")
+    )
+    for material in candidates:
+        found.setdefault(material.kind, []).append(material)
+    return found
+
+
 def material_slots(application, materials=None):
     """[(requirement, files, satisfied_by_certificate)] for the applicable
     requirements, in configured order."""
@@ -162,7 +192,7 @@ def material_slots(application, materials=None):
     held = application.project.held_certificate_type_ids()
     slots = []
     for requirement in application.applicable_materials():
-        files = [m for m in materials if m.kind == requirement["kind"]]
+        files = [m for m in materials if m.kind == requirement["kind"] and m.replaced_at is None]
         from_certificate = requirement["from_certificate_type_id"] in held
         slots.append((requirement, files, from_certificate))
     return slots
@@ -172,6 +202,8 @@ def problems_before_submission(application):
     """Everything that blocks submission, each as a sentence for the applicant."""
     configuration = application.configuration
     problems = []
+    if application.state == ApplicationState.DRAFT and application.declared_at is None:
+        problems.append(_("请阅读并确认申请承诺书。"))
     answers = application.situation_answers
     unanswered = [s["question"] for s in configuration.situations if s["code"] not in answers]
     problems += [_("请回答情形问题：%(question)s") % {"question": q} for q in unanswered]

@@ -57,6 +57,53 @@ def checked_upload(uploaded_file, requirement):
     return content_type, extension
 
 
+def reuse_material(application_id, user, material_id):
+    """Attach a file the project already gave in another stage, without
+    uploading it again; the stored file is shared, the row is new."""
+    with transaction.atomic():
+        application, scope = locked_for_editing(application_id, user)
+        source = (
+            Material.objects.filter(
+                pk=material_id, application__project=application.project, replaced_at__isnull=True
+            )
+            .exclude(application=application)
+            .first()
+        )
+        if source is None:
+            raise ServiceError(_("找不到可复用的材料。"))
+        if not any(r["kind"] == source.kind for r in application.applicable_materials()):
+            raise ServiceError(_("本申请不需要该材料。"))
+        if not scope.allows_material(source.kind):
+            raise ServiceError(_("该材料不在补正或容缺范围内，申请提交后不能再修改。"))
+        return Material.objects.create(
+            application=application,
+            kind=source.kind,
+            label=source.label,
+            file=source.file.name,
+            original_name=source.original_name,
+            content_type=source.content_type,
+            extension=source.extension,
+            size=source.size,
+            sha256=source.sha256,
+            uploaded_by=user,
+            reused_from=source,
+        )
+
+
+def replace_material(application_id, user, material_id, uploaded_file):
+    """Upload a new version; the old one stays in the history."""
+    from django.utils import timezone
+
+    with transaction.atomic():
+        old = Material.objects.select_for_update().get(
+            pk=material_id, application_id=application_id, replaced_at__isnull=True
+        )
+        new = attach_material(application_id, user, old.kind, uploaded_file)
+        old.replaced_at = timezone.now()
+        old.save(update_fields=["replaced_at"])
+        return new
+
+
 def attach_material(application_id, user, kind, uploaded_file):
     with transaction.atomic():
         application, scope = locked_for_editing(application_id, user)

@@ -14,7 +14,7 @@ from stages.models import Stage
 
 from .. import services
 from ..forms import MaterialForm, ProjectForm, StartApplicationForm, WithdrawForm
-from ..models import Application, Project
+from ..models import Application, Material, Project
 from .helpers import application_context, report_service_error, visible_application
 
 
@@ -174,10 +174,27 @@ def material_upload(request, pk):
 
 
 @login_required
+def application_review(request, pk):
+    """Check your answers (核对信息): everything in one page with change
+    links, what still blocks submission, and the declaration."""
+    application = visible_application(request.user, pk)
+    if not application.is_editable:
+        return redirect("application_detail", pk=pk)
+    context = application_context(application, request.user)
+    context["problems"] = services.problems_before_submission(application)
+    return render(request, "approvals/application_review.html", context)
+
+
+@login_required
 @require_POST
 def application_submit(request, pk):
     application = visible_application(request.user, pk)
     try:
+        if application.is_editable:
+            if not request.POST.get("declaration"):
+                messages.error(request, _("请阅读并勾选申请承诺书。"))
+                return redirect("application_review", pk=pk)
+            services.declare(application.pk, request.user)
         services.submit_application(application.pk, request.user)
     except services.StateConflict as error:
         # A double click lands here: the first click already submitted.
@@ -186,6 +203,41 @@ def application_submit(request, pk):
         report_service_error(request, error)
     else:
         messages.success(request, _("申请已提交，请等待窗口受理。"))
+    return redirect("application_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def material_reuse(request, pk):
+    application = visible_application(request.user, pk)
+    try:
+        material_id = int(request.POST.get("material", ""))
+        services.reuse_material(application.pk, request.user, material_id)
+    except ValueError:
+        messages.error(request, _("找不到可复用的材料。"))
+    except services.ServiceError as error:
+        report_service_error(request, error)
+    else:
+        messages.success(request, _("已复用之前提交的材料。"))
+    return redirect("application_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def material_replace(request, pk, material_pk):
+    application = visible_application(request.user, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择要替换的新文件。"))
+        return redirect("application_detail", pk=pk)
+    try:
+        services.replace_material(application.pk, request.user, material_pk, upload)
+    except services.ServiceError as error:
+        report_service_error(request, error)
+    except Material.DoesNotExist:
+        messages.error(request, _("该文件已被替换或不存在。"))
+    else:
+        messages.success(request, _("文件已替换，旧版本保留在历史中。"))
     return redirect("application_detail", pk=pk)
 
 

@@ -14,7 +14,7 @@ from ..forms import (
     WithdrawForm,
 )
 from ..models import Application, Deficiency, Delivery, TransitionLog
-from ..services import edit_scope, material_slots, missing_materials
+from ..services import edit_scope, material_slots, missing_materials, reusable_materials
 
 
 def visible_application(user, pk):
@@ -37,6 +37,7 @@ def application_context(application, user):
     situations = {s["code"]: s["question"] for s in configuration.situations}
     may_edit = user.has_perm("approvals.edit_application", application)
     scope = edit_scope(application) if may_edit else None
+    reusable = reusable_materials(application) if scope is not None else {}
     return {
         "application": application,
         "project": application.project,
@@ -59,6 +60,7 @@ def application_context(application, user):
                 files,
                 from_certificate,
                 scope is not None and scope.allows_material(requirement["kind"]),
+                reusable.get(requirement["kind"], []),
             )
             for requirement, files, from_certificate in material_slots(application, materials)
         ],
