@@ -11,6 +11,7 @@ import django
 def setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
     os.environ.setdefault("DJANGO_DEBUG", "false")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database for benchmarks.")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from stages.configuration import Configuration
-from stages.models import Stage, StageVersion
+from stages.models import Jurisdiction, Stage, StageVersion
 
 from ..rules import transition_permission
 from .clock import Clocked
@@ -52,7 +52,7 @@ class ApplicationQuerySet(models.QuerySet):
             return self.none()
         scoped = self
         if not membership.jurisdiction.is_city:
-            scoped = scoped.filter(project__jurisdiction_id=membership.jurisdiction_id)
+            scoped = scoped.filter(jurisdiction_id=membership.jurisdiction_id)
         if user.role == "reviewer":
             scoped = scoped.filter(tasks__department_id=membership.department_id).distinct()
         return scoped
@@ -68,6 +68,16 @@ class Application(Clocked):
     )
     stage = models.ForeignKey(
         Stage, verbose_name=_("阶段"), on_delete=models.PROTECT, related_name="applications"
+    )
+    # Copied from the project so inboxes scope by jurisdiction on one table
+    # (no join to projects over hundreds of thousands of rows).
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("行政区划"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
     )
     state = FSMField(_("状态"), default=S.DRAFT, choices=S.choices, db_index=True)
     source = models.CharField(
@@ -113,7 +123,13 @@ class Application(Clocked):
         verbose_name = _("申请")
         verbose_name_plural = _("申请")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "submitted_at"], name="application_inbox_idx")]
+        indexes = [
+            models.Index(fields=["state", "submitted_at"], name="application_inbox_idx"),
+            models.Index(
+                fields=["jurisdiction", "state", "submitted_at"],
+                name="application_district_inbox_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "stage"],
@@ -124,6 +140,11 @@ class Application(Clocked):
 
     def __str__(self):
         return f"{self.number or _('草稿')} {self.project} · {self.stage}"
+
+    def save(self, *args, **kwargs):
+        if self.jurisdiction_id is None and self.project_id:
+            self.jurisdiction_id = self.project.jurisdiction_id
+        super().save(*args, **kwargs)
 
     @transition(
         field=state,

@@ -351,6 +351,7 @@ class Command(BaseCommand):
                 state = rng.choices(states, weights)[0]
                 application = Application(
                     project=project,
+                    jurisdiction_id=project.jurisdiction_id,
                     stage=stage,
                     state=state,
                     form_data=form_data[stage.pk],
