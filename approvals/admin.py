@@ -20,8 +20,10 @@ from .models import (
     ReviewTask,
     TransitionLog,
 )
+from .models.notification import NotificationDelivery
 from .services.certificates import amend_certificate, revoke_certificate
 from .services.errors import ServiceError
+from .services.notifications import retry_deliveries
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -224,7 +226,82 @@ class CertificateNumberSeriesAdmin(ReadOnlyAdmin):
     list_display = ["certificate_type", "jurisdiction", "year", "last_number"]
 
 
+class NotificationDeliveryInline(admin.TabularInline):
+    model = NotificationDelivery
+    extra = 0
+    can_delete = False
+    fields = [
+        "channel",
+        "status",
+        "address",
+        "attempts",
+        "last_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RetryDeliveries:
+    """The "retry" action: failed (or stuck) channels back to pending and
+    queued again after commit; sent ones are never re-sent."""
+
+    @admin.action(description=_("重新发送失败或滞留的渠道"), permissions=["retry"])
+    def retry(self, request, queryset):
+        count = retry_deliveries(self.deliveries_of(queryset))
+        self.message_user(request, _("已重新排队 %(n)d 个投递渠道。") % {"n": count})
+
+    def has_retry_permission(self, request):
+        return request.user.has_perm("approvals.change_notificationdelivery")
+
+
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["title", "recipient", "event", "created_at", "emailed_at", "attempts"]
-    list_filter = ["event"]
+class NotificationAdmin(RetryDeliveries, ReadOnlyAdmin):
+    """The in-app row and, inline, each outside channel's status."""
+
+    list_display = ["title", "recipient", "event", "created_at", "channels", "delivered_at"]
+    list_filter = ["event", "deliveries__status", ("delivered_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["recipient"]
+    search_fields = ["title", "recipient__username", "application__number"]
+    inlines = [NotificationDeliveryInline]
+    actions = ["retry"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("deliveries")
+
+    @admin.display(description=_("渠道状态"))
+    def channels(self, notification):
+        return "；".join(
+            f"{d.get_channel_display()}：{d.get_status_display()}"
+            for d in notification.deliveries.all()
+        )
+
+    def deliveries_of(self, queryset):
+        return NotificationDelivery.objects.filter(notification__in=queryset)
+
+
+@admin.register(NotificationDelivery)
+class NotificationDeliveryAdmin(RetryDeliveries, ReadOnlyAdmin):
+    list_display = [
+        "notification",
+        "channel",
+        "status",
+        "address",
+        "attempts",
+        "last_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = ["status", "channel", "notification__event"]
+    list_select_related = ["notification"]
+    search_fields = ["address", "notification__title"]
+    actions = ["retry"]
+
+    def deliveries_of(self, queryset):
+        return queryset
+
+
+from . import admin_joint  # noqa: E402, F401  (joint sessions and intermediaries)

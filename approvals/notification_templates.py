@@ -114,6 +114,21 @@ EVENTS = {
         _APPLICANT_LINK,
         sms=True,
     ),
+    "escalated": EventTemplate(
+        _("督办"),
+        _("督办：申请 %(number)s 请按期办结"),
+        "%(link)s",
+        sms=True,
+        staff=True,
+    ),
+    "delegation_assigned": EventTemplate(
+        _("新的代办项目"),
+        _("新的代办项目：%(project)s"),
+    ),
+    "delegation_revoked": EventTemplate(
+        _("代办委托已撤销"),
+        _("代办委托已撤销：%(project)s"),
+    ),
 }
 
 DEFAULT = EventTemplate(_("其他通知"), "")

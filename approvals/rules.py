@@ -20,6 +20,15 @@ def is_enterprise_member(user, application):
 
 
 @rules.predicate
+def is_delegated_agent(user, application):
+    """全程代办: the agent of an active delegation of the project."""
+    return (
+        user.role == Role.AGENT
+        and application.project.delegations.filter(agent=user, revoked_at__isnull=True).exists()
+    )
+
+
+@rules.predicate
 def is_clerk_for(user, application):
     membership = _membership(user)
     return (
@@ -62,23 +71,31 @@ def reviews_application(user, application):
     return any(is_reviewer_for(user, task) for task in application.tasks.all())
 
 
-rules.add_rule("submit_application", is_enterprise_member | is_intake_clerk)
+rules.add_rule("submit_application", is_enterprise_member | is_delegated_agent | is_intake_clerk)
 rules.add_rule("accept_application", is_clerk_for)
 rules.add_rule("decide_task", is_reviewer_for)
 
 
 @rules.predicate
 def is_task_applicant(user, task):
-    return is_enterprise_member(user, task.application)
+    return is_enterprise_member(user, task.application) or is_delegated_agent(
+        user, task.application
+    )
 
 
 rules.add_rule("answer_supplement", is_task_applicant)
 rules.add_rule("suspend_application", is_clerk_for | reviews_application)
 rules.add_perm(
     "approvals.view_application",
-    is_enterprise_member | is_clerk_for | is_supervisor_for | reviews_application,
+    is_enterprise_member
+    | is_delegated_agent
+    | is_clerk_for
+    | is_supervisor_for
+    | reviews_application,
 )
-rules.add_perm("approvals.edit_application", is_enterprise_member | is_intake_clerk)
+rules.add_perm(
+    "approvals.edit_application", is_enterprise_member | is_delegated_agent | is_intake_clerk
+)
 
 
 def transition_permission(rule_name):

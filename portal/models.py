@@ -96,3 +96,51 @@ class User(AbstractUser):
     @property
     def works_in_back_office(self):
         return self.role in STAFF_ROLES
+
+
+class NotificationPreferenceQuerySet(models.QuerySet):
+    def channels(self, user_ids, event, *, email=True, sms=False):
+        """{user_id: {"email": bool, "sms": bool}} for one event: the user's
+        row for that event, else their all-events row, else the defaults
+        given (the event's own defaults, which the caller knows)."""
+        chosen = {pk: {"email": email, "sms": sms} for pk in user_ids}
+        rows = self.filter(user_id__in=chosen, event__in=["", event]).order_by("-event")
+        seen = set()
+        for row in rows:  # the event's own row sorts before the "" row
+            if row.user_id not in seen:
+                seen.add(row.user_id)
+                chosen[row.user_id] = {"email": row.email, "sms": row.sms}
+        return chosen
+
+
+class NotificationPreference(models.Model):
+    """Which channels a person wants notifications on, for one event or, with
+    `event` blank, for every event without its own row. The in-app inbox is
+    always on; only email and SMS can be turned off. A row is an override:
+    with none, the event's default applies."""
+
+    ALL_EVENTS = ""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    event = models.CharField(
+        _("事件"), max_length=50, blank=True, help_text=_("留空表示所有事件。")
+    )
+    email = models.BooleanField(_("邮件"), default=True)
+    sms = models.BooleanField(_("短信"), default=False)
+
+    objects = NotificationPreferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("通知偏好")
+        verbose_name_plural = _("通知偏好")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="one_preference_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.event or _('所有事件')}"

@@ -13,10 +13,16 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/register/", views.register, name="register"),
     path("notifications/", views.notifications, name="notifications"),
+    path(
+        "notifications/preferences/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("guides/", include("stages.urls")),
     path("queue/", include("queueing.urls")),
     path("api/", include("api.urls")),
+    path("staff/supervision/", include("supervision.urls")),
     path("", include("approvals.urls")),
 ]

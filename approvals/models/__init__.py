@@ -2,7 +2,10 @@
 
 from .application import Application, ApplicationState
 from .certificate import Certificate, CertificateNumberSeries
+from .delegation import Delegation
 from .history import TransitionLog
+from .intermediary import Intermediary, IntermediaryEngagement, IntermediaryService
+from .joint import JointMinutes, JointOpinion, JointParticipant, JointRound, JointSession
 from .material import Material
 from .notice import Notice
 from .notification import Notification
@@ -18,7 +21,16 @@ __all__ = [
     "CertificateNumberSeries",
     "CorrectionNotice",
     "Deficiency",
+    "Delegation",
     "Delivery",
+    "Intermediary",
+    "IntermediaryEngagement",
+    "IntermediaryService",
+    "JointMinutes",
+    "JointOpinion",
+    "JointParticipant",
+    "JointRound",
+    "JointSession",
     "Material",
     "Notice",
     "Notification",

@@ -47,6 +47,10 @@ class ApplicationQuerySet(models.QuerySet):
             return self.none()
         if user.enterprise_id:
             return self.filter(project__enterprise_id=user.enterprise_id)
+        if user.role == "agent":
+            return self.filter(
+                project__delegations__agent=user, project__delegations__revoked_at__isnull=True
+            ).distinct()
         membership = getattr(user, "staff_membership", None)
         if membership is None:
             return self.none()

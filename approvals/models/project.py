@@ -19,6 +19,10 @@ class ProjectQuerySet(models.QuerySet):
             return self.none()
         if user.enterprise_id:
             return self.filter(enterprise_id=user.enterprise_id)
+        if user.role == "agent":
+            return self.filter(
+                delegations__agent=user, delegations__revoked_at__isnull=True
+            ).distinct()
         membership = getattr(user, "staff_membership", None)
         if membership is None:
             return self.none()

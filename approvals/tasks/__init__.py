@@ -4,6 +4,7 @@ not orphan queued messages."""
 
 from .certificates import render_certificate
 from .deadlines import sweep_deadlines
+from .joint import render_joint_minutes
 from .notices import render_notice
 from .notifications import deliver_notification
 from .outbox import redeliver_outbox
@@ -12,6 +13,7 @@ __all__ = [
     "deliver_notification",
     "redeliver_outbox",
     "render_certificate",
+    "render_joint_minutes",
     "render_notice",
     "sweep_deadlines",
 ]

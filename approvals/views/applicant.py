@@ -15,6 +15,7 @@ from stages.models import Stage
 from .. import services
 from ..forms import MaterialForm, ProjectForm, StartApplicationForm, WithdrawForm
 from ..models import Application, Material, Project
+from ..services.delegation import request_agent, revoke_delegation
 from .helpers import application_context, report_service_error, visible_application
 
 
@@ -27,7 +28,18 @@ def applicant_required(view):
     return login_required(wrapped)
 
 
-@applicant_required
+def applicant_or_agent_required(view):
+    """Pages an agent (全程代办) uses on delegated projects, like the applicant."""
+
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.enterprise_id or request.user.role == "agent"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+@applicant_or_agent_required
 def project_list(request):
     projects = (
         Project.objects.visible_to(request.user)
@@ -52,7 +64,7 @@ def project_create(request):
     return render(request, "approvals/project_form.html", {"form": form})
 
 
-@applicant_required
+@applicant_or_agent_required
 def project_detail(request, pk):
     project = get_object_or_404(
         Project.objects.visible_to(request.user).select_related("jurisdiction", "enterprise"), pk=pk
@@ -62,11 +74,47 @@ def project_detail(request, pk):
     return render(
         request,
         "approvals/project_detail.html",
-        {"project": project, "stages": stages, "start_form": StartApplicationForm()},
+        {
+            "project": project,
+            "stages": stages,
+            "start_form": StartApplicationForm(),
+            "delegation": project.delegations.filter(revoked_at__isnull=True)
+            .select_related("agent")
+            .first(),
+        },
     )
 
 
 @applicant_required
+@require_POST
+def delegation_request(request, pk):
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    try:
+        delegation = request_agent(project.pk, request.user)
+    except services.ServiceError as error:
+        report_service_error(request, error)
+    else:
+        messages.success(
+            request, _("已为项目指派代办员：%(name)s") % {"name": delegation.agent.display_name}
+        )
+    return redirect("project_detail", pk=pk)
+
+
+@applicant_required
+@require_POST
+def delegation_revoke(request, pk, delegation_pk):
+    project = get_object_or_404(Project.objects.visible_to(request.user), pk=pk)
+    delegation = get_object_or_404(project.delegations, pk=delegation_pk)
+    try:
+        revoke_delegation(delegation.pk, request.user)
+    except services.ServiceError as error:
+        report_service_error(request, error)
+    else:
+        messages.success(request, _("已撤销代办委托。"))
+    return redirect("project_detail", pk=pk)
+
+
+@applicant_or_agent_required
 @require_POST
 def application_start(request, project_pk):
     project = get_object_or_404(Project.objects.visible_to(request.user), pk=project_pk)

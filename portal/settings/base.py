@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "queueing",
+    "supervision",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -129,6 +130,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="一件事平台 <noreply@portal.invalid>")
+# Notification emails are sent while a worker holds the delivery row's lock;
+# never wait on a silent SMTP server for ever (Django's default).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -139,6 +143,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Defaults for every task; quick tasks set tighter ones. The soft limit
+# raises inside the task (its transaction rolls back, autoretry applies); the
+# hard limit kills the child, and reject_on_worker_lost puts the message back.
+# Both stay well under Redis' visibility timeout (1 h), or a long task would
+# be handed to a second worker while the first still runs it.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # WeasyPrint's memory climbs over many renders (FACTS.md); recycle children.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 50
 CELERY_TASK_IGNORE_RESULT = True
@@ -157,6 +168,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "approvals.redeliver_outbox",
         "schedule": crontab(hour=2, minute=0),
     },
+    # Daily / weekly / 10-day reports: due ones are created just after
+    # midnight; the hourly runs catch up on anything a down worker or
+    # broker missed (one report per kind+period+jurisdiction, so no doubles).
+    "supervision-periodic-reports": {
+        "task": "supervision.generate_periodic_reports",
+        "schedule": crontab(minute=15),
+    },
 }
 
 PORTAL_CERTIFICATE_FONT_DIR = BASE_DIR / "static" / "fonts"
@@ -166,6 +184,16 @@ PORTAL_PROJECT_TARGET_WORKING_DAYS = 100
 # Yellow warning when at most this fraction of a limit is left (sample value
 # from catalog.yaml; some cities warn at 2 working days).
 PORTAL_YELLOW_FRACTION_LEFT = env.float("PORTAL_YELLOW_FRACTION_LEFT", default=0.2)
+
+# Text messages (portal/sms.py): the logging backend unless a gateway is
+# configured; the HTTP backend POSTs JSON with the key as a bearer token.
+PORTAL_SMS_BACKEND = env("PORTAL_SMS_BACKEND", default="portal.sms.LoggingSmsBackend")
+PORTAL_SMS_GATEWAY_URL = env("PORTAL_SMS_GATEWAY_URL", default="")
+PORTAL_SMS_API_KEY = env("PORTAL_SMS_API_KEY", default="")
+PORTAL_SMS_TIMEOUT = env.float("PORTAL_SMS_TIMEOUT", default=10)
+# Events listed on the notification preferences page: named here so portal
+# need not import approvals (dependencies point approvals → portal).
+PORTAL_NOTIFICATION_EVENTS = "approvals.notification_templates.event_choices"
 
 LOGGING = {
     "version": 1,

@@ -5,12 +5,14 @@ from .catalogue import CertificateType, Matter, ProjectType, Stage
 from .form import PROJECT_ATTRIBUTES, FormField
 from .guide import Guide
 from .materials import MaterialRequirement
-from .organisation import Department, Jurisdiction, StaffMembership
+from .organisation import AgentPosting, AgentZone, Department, Jurisdiction, StaffMembership
 from .situations import Situation
 from .versions import StageVersion
 
 __all__ = [
     "PROJECT_ATTRIBUTES",
+    "AgentPosting",
+    "AgentZone",
     "CalendarDay",
     "CalendarYear",
     "CertificateType",

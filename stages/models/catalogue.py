@@ -93,6 +93,7 @@ class CertificateType(models.Model):
     VALUE_GROUPS = ("project", "enterprise", "application", "decision", "form")
     NUMBER_PARTS = {"prefix", "division", "year", "date", "seq"}
     NUMBER_MAX_LENGTH = 40
+    DENSE_TEXT_LENGTH = 420
     NUMBER_CHARACTERS = re.compile(r"[A-Za-z0-9-]*")
     MISSING = "⟦缺少字段:%s⟧"
     SAMPLE_NUMBER = "SAMPLE-0000000001"
@@ -142,7 +143,7 @@ class CertificateType(models.Model):
         help_text=_(
             '可选，Django 模板语法，可 {% extends "certificates/base.html" %}。'
             "可用变量：title、number、issued_on、issuer、statement、fields、project、enterprise、"
-            "application、decision、form、qr、verify_url、seal、page、font_url、version、"
+            "application、decision、form、qr、verify_url、seal、page、dense、font_url、version、"
             "supersedes、amendment_reason。保存时用示例数据试排，缺少的字段会报错。"
         ),
     )
@@ -276,16 +277,19 @@ class CertificateType(models.Model):
             {"char": char, "angle": round(-arc / 2 + arc * (i + 0.5) / len(issuer), 2)}
             for i, char in enumerate(issuer)
         ]
+        fields = [
+            {"label": f["label"], "value": value(f["source"]), "source": f["source"]}
+            for f in printed["fields"]
+        ]
         return {
             "title": printed["title"],
             "number": number,
             "issued_on": issued_on,
             "issuer": issuer,
             "statement": printed["statement"],
-            "fields": [
-                {"label": f["label"], "value": value(f["source"]), "source": f["source"]}
-                for f in printed["fields"]
-            ],
+            "fields": fields,
+            # Past about a page's worth of field text the layouts set smaller type.
+            "dense": sum(len(str(f["value"])) for f in fields) > self.DENSE_TEXT_LENGTH,
             **{group: values.get(group, {}) for group in self.VALUE_GROUPS},
             "qr": qr,
             "verify_url": verify_url,
@@ -327,11 +331,9 @@ class CertificateType(models.Model):
         return template.render(Context(context, autoescape=True))
 
     def _template_errors(self, form_labels):
-        from django.template import TemplateSyntaxError
-
         try:
             html = self.render_html(self.sample_context(form_labels), strict=True)
-        except (TemplateSyntaxError, LookupError, ValueError) as error:
+        except Exception as error:  # any template mistake is the admin's to read, not a 500
             return [_("模板无法解析：%(error)s") % {"error": error}]
         head, _sep, tail = self.MISSING.partition("%s")
         errors = []

@@ -87,3 +87,46 @@ class StaffMembership(models.Model):
     def sees_jurisdiction(self, jurisdiction_id):
         """City-level staff see every jurisdiction; others only their own."""
         return self.jurisdiction.is_city or self.jurisdiction_id == jurisdiction_id
+
+
+class AgentZone(models.Model):
+    """A zone whose agent team (全程代办) serves the projects located in it:
+    a jurisdiction, or a park with its own team."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("对应行政区域"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("该区域的项目默认由本代办组服务；园区代办组可留空。"),
+    )
+
+    class Meta:
+        verbose_name = _("代办区域")
+        verbose_name_plural = _("代办区域")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AgentPosting(models.Model):
+    """An agent's (代办员) zone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代办员"),
+        on_delete=models.CASCADE,
+        related_name="agent_posting",
+    )
+    zone = models.ForeignKey(AgentZone, verbose_name=_("代办区域"), on_delete=models.PROTECT)
+    active = models.BooleanField(_("在岗"), default=True)
+
+    class Meta:
+        verbose_name = _("代办员岗位")
+        verbose_name_plural = _("代办员岗位")
+
+    def __str__(self):
+        return f"{self.user} @ {self.zone}"

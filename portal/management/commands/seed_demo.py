@@ -38,7 +38,15 @@ from portal.credit_code import check_character
 from portal.models import Enterprise, Role
 from stages.calendar import CalendarNotAvailable, WorkingCalendar
 from stages.configuration import current_version
-from stages.models import Department, Jurisdiction, Matter, StaffMembership, Stage
+from stages.models import (
+    AgentPosting,
+    AgentZone,
+    Department,
+    Jurisdiction,
+    Matter,
+    StaffMembership,
+    Stage,
+)
 
 DEMO_PASSWORD = "demo-pass-2026"
 EMAIL_DOMAIN = "demo.invalid"
@@ -258,8 +266,23 @@ class Command(BaseCommand):
                         "department": departments[dept] if dept else None,
                     },
                 )
+            if role == Role.AGENT:
+                self.post_agent(user, jurisdictions)
             logins.append((user, self.where(user, membership)))
         return created, logins
+
+    @staticmethod
+    def post_agent(user, jurisdictions):
+        """Agent zones: one per jurisdiction plus the parks with their own
+        teams (catalog.yaml); the demo agent serves 屯溪区."""
+        for jurisdiction in jurisdictions.values():
+            AgentZone.objects.get_or_create(
+                name=f"{jurisdiction.name}代办组", defaults={"jurisdiction": jurisdiction}
+            )
+        for park in ("黄山高新区管委会", "黄山现代服务业产业园管委会"):
+            AgentZone.objects.get_or_create(name=f"{park}代办组")
+        zone = AgentZone.objects.get(name=f"{jurisdictions[TUNXI_CODE].name}代办组")
+        AgentPosting.objects.get_or_create(user=user, defaults={"zone": zone})
 
     @staticmethod
     def where(user, membership):
@@ -272,7 +295,7 @@ class Command(BaseCommand):
                 return f"{membership.jurisdiction.name} · {membership.department.name}"
             return membership.jurisdiction.name
         if user.role == Role.AGENT:
-            return "全程代办（不属于任何企业）"
+            return "全程代办 · 屯溪区代办组"
         return "—"
 
     def print_logins(self, logins):

@@ -1,0 +1,1 @@
+"""Supervisors' pages: the dashboard, exports, 督办, reports."""
