@@ -11,58 +11,83 @@ from .workdays import WorkingDayNumbers
 CHUNK = 2000
 
 
-class _Numbers:
-    """The calendar span, loaded only by tables that need it."""
+class Context:
+    """What a table needs; the calendar span is loaded only by tables that
+    count working days. `limit` caps the item lists (None: every row)."""
 
-    def __init__(self, filters, today):
-        self.filters, self.today, self._value = filters, today, None
+    def __init__(self, scope, filters, today, limit=None):
+        self.scope, self.filters, self.today, self.limit = scope, filters, today, limit
+        self._numbers = None
 
-    def get(self):
-        if self._value is None:
-            self._value = WorkingDayNumbers.for_period(
+    def numbers(self):
+        if self._numbers is None:
+            self._numbers = WorkingDayNumbers.for_period(
                 WorkingCalendar(), self.filters.period, self.today
             )
-        return self._value
+        return self._numbers
+
+    def numbers_if_any(self):
+        try:
+            return self.numbers()
+        except CalendarNotAvailable:
+            return None
 
 
-def _warnings(scope, filters, today, numbers):
-    try:
-        span = numbers.get()
-    except CalendarNotAvailable:
-        span = None
-    tasks = warnings.task_list(scope, filters, today, span)
+def _stages(c):
+    return tables.stages_table(counts.stage_state_counts(c.scope, c.filters, c.today))
+
+
+def _warnings_by_department(c):
+    return tables.warnings_by_department_table(warnings.by_department(c.scope, c.filters, c.today))
+
+
+def _warnings(c):
+    tasks = warnings.task_list(c.scope, c.filters, c.today, c.numbers_if_any(), c.limit)
     return tables.warnings_table(tasks.iterator(chunk_size=CHUNK))
 
 
+def _durations(figure, to_table):
+    def build(c):
+        return to_table(figure(c.scope, c.filters, c.numbers(), durations.Labels()))
+
+    return build
+
+
+def _projects_summary(c):
+    return tables.projects_summary_table(target.summary(c.scope, c.filters, c.numbers(), c.today))
+
+
+def _projects(c):
+    projects = target.project_list(c.scope, c.filters, c.numbers(), c.today, c.limit)
+    return tables.projects_table(projects.iterator(chunk_size=CHUNK))
+
+
+def _window(c):
+    return tables.window_table(window.window_figures(c.scope, c.filters))
+
+
+def _escalations(c):
+    escalations = open_escalations(c.scope, c.filters)
+    if c.limit:
+        escalations = escalations[: c.limit]
+    return tables.escalations_table(escalations.iterator(chunk_size=CHUNK))
+
+
 BUILDERS = {
-    "stages": lambda s, f, t, n: tables.stages_table(counts.stage_state_counts(s, f, t)),
-    "warnings_by_department": lambda s, f, t, n: tables.warnings_by_department_table(
-        warnings.by_department(s, f, t)
-    ),
+    "stages": _stages,
+    "warnings_by_department": _warnings_by_department,
     "warnings": _warnings,
-    "durations_stage": lambda s, f, t, n: tables.durations_stage_table(
-        durations.per_stage(s, f, n.get())
-    ),
-    "durations_matter": lambda s, f, t, n: tables.durations_matter_table(
-        durations.per_matter(s, f, n.get())
-    ),
-    "durations_department": lambda s, f, t, n: tables.durations_department_table(
-        durations.per_department(s, f, n.get())
-    ),
-    "projects_summary": lambda s, f, t, n: tables.projects_summary_table(
-        target.summary(s, f, n.get(), t)
-    ),
-    "projects": lambda s, f, t, n: tables.projects_table(
-        target.project_list(s, f, n.get(), t).iterator(chunk_size=CHUNK)
-    ),
-    "window": lambda s, f, t, n: tables.window_table(window.window_figures(s, f)),
-    "escalations": lambda s, f, t, n: tables.escalations_table(
-        open_escalations(s, f).iterator(chunk_size=CHUNK)
-    ),
+    "durations_stage": _durations(durations.per_stage, tables.durations_stage_table),
+    "durations_matter": _durations(durations.per_matter, tables.durations_matter_table),
+    "durations_department": _durations(durations.per_department, tables.durations_department_table),
+    "projects_summary": _projects_summary,
+    "projects": _projects,
+    "window": _window,
+    "escalations": _escalations,
 }
 
 
-def table(key, scope, filters, today):
+def table(key, scope, filters, today, limit=None):
     """Raises KeyError for an unknown table and CalendarNotAvailable when a
     working-day table has no calendar for the period."""
-    return BUILDERS[key](scope, filters, today, _Numbers(filters, today))
+    return BUILDERS[key](Context(scope, filters, today, limit))

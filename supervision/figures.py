@@ -1,7 +1,7 @@
 """Every figure of one scope and set of filters, gathered once: the
 dashboard renders them (with short lists), reports and exports use them
 (with full lists). A fixed number of queries whatever the data size:
-two for the calendar, one per figure."""
+two for the calendar, one for the catalogue's names, one per figure."""
 
 from dataclasses import dataclass, field
 
@@ -64,9 +64,10 @@ def collect(scope, filters, today, *, limit=None, with_period_escalations=False)
     figures.warnings_by_department = warnings.by_department(scope, filters, today)
     figures.warning_tasks = list(warnings.task_list(scope, filters, today, numbers, limit))
     if numbers is not None:
-        figures.stage_durations = durations.per_stage(scope, filters, numbers)
-        figures.matter_durations = durations.per_matter(scope, filters, numbers)
-        figures.department_durations = durations.per_department(scope, filters, numbers)
+        labels = durations.Labels()
+        figures.stage_durations = durations.per_stage(scope, filters, numbers, labels)
+        figures.matter_durations = durations.per_matter(scope, filters, numbers, labels)
+        figures.department_durations = durations.per_department(scope, filters, numbers, labels)
         figures.projects = target.summary(scope, filters, numbers, today)
         figures.project_list = list(target.project_list(scope, filters, numbers, today, limit))
     figures.window = window.window_figures(scope, filters)

@@ -28,8 +28,11 @@ logger = logging.getLogger(__name__)
 PERIODIC_KINDS = [Report.Kind.DAILY, Report.Kind.WEEKLY, Report.Kind.TEN_DAY]
 # A beat that missed days (worker down, broker outage) catches up this far.
 LOOK_BACK_DAYS = 7
-# The PDF lists the first rows of each list; CSV/XLSX have them all.
+# The PDF lists the most urgent rows of each list, the CSV/XLSX files many
+# more; every row is one export away on the dashboard. The cap keeps an
+# emailed attachment small and generation bounded.
 PDF_LIST_LIMIT = 100
+FILE_LIST_LIMIT = 10_000
 
 
 def request_report(kind, period, jurisdiction):
@@ -81,6 +84,7 @@ def generate(report_id, today=None):
         "scope": scope,
         "generated_at": generated_at,
         "no_data": not figures.has_period_data,
+        "lists_cut": _lists_cut(figures),
     }
     pdf = _pdf(figures, heading)
     csv = csv_bytes(_file_tables(figures, scope, filters, today), _preface(heading))
@@ -135,15 +139,22 @@ def _summary_tables(figures):
 
 def _file_tables(figures, scope, filters, today):
     """Summary tables from `figures`; the lists again from the database,
-    streamed, since they have every row (called once per file: iterators)."""
+    streamed, up to FILE_LIST_LIMIT rows (called once per file: the rows
+    are iterators)."""
     found = _summary_tables(figures)
     for key in ("warnings", "projects"):
         try:
-            found.append(exports.table(key, scope, filters, today))
+            found.append(exports.table(key, scope, filters, today, FILE_LIST_LIMIT))
         except CalendarNotAvailable:
             continue
     found.append(tables.escalations_table(figures.period_escalations, _("本期督办事项")))
     return found
+
+
+def _lists_cut(figures):
+    projects = figures.projects or {}
+    late_projects = projects.get("over", 0) + projects.get("at_risk", 0)
+    return max(figures.warning_total, late_projects) > FILE_LIST_LIMIT
 
 
 def _preface(heading):
@@ -160,6 +171,14 @@ def _preface(heading):
     ]
     if heading["no_data"]:
         rows.append([_("本期无数据"), _("统计区间内没有申报、受理、办结、取号或督办记录。")])
+    if heading["lists_cut"]:
+        rows.append(
+            [
+                _("清单"),
+                _("预警任务和超期项目清单列出最紧急的 %(n)d 条；完整清单请在监督页面导出。")
+                % {"n": FILE_LIST_LIMIT},
+            ]
+        )
     rows.append([])
     return rows
 

@@ -320,7 +320,9 @@ def test_compiled_catalogue_matches_the_po(po_entries):
             expected[entry["msgid"]] = entry["msgstr"]
     compiled = {key: value for key, value in catalog.items() if key != ""}
     stale = sorted(
-        str(key) for key in expected.keys() | compiled.keys() if expected.get(key) != compiled.get(key)
+        str(key)
+        for key in expected.keys() | compiled.keys()
+        if expected.get(key) != compiled.get(key)
     )
     assert not stale, f"django.mo is out of date; recompile. Differences: {stale[:10]}"
     assert mo.plural(1) == 0 and mo.plural(2) == 1

@@ -72,7 +72,7 @@ def test_working_days_across_the_national_day_holiday_less_the_paused_days(numbe
     # 2026-09-25 → 2026-10-15: 10 working days (Oct 1–8 off, Oct 10 worked).
     decided_task("fire-design-review", "2026-09-25", local("2026-10-15", "16:00"), paused=3)
 
-    (row,) = durations.per_matter(CITY, FILTERS, numbers)
+    (row,) = durations.per_matter(CITY, FILTERS, numbers, durations.Labels())
     assert row["name"] == "特殊建设工程消防设计审查"
     assert (row["count"], row["average"], row["p90"], row["longest"]) == (1, 7, 7, 7)
 
@@ -88,7 +88,9 @@ def test_average_and_90th_percentile_per_matter_and_department(numbers):
     undecided = application(state="in_review")
     task(undecided, "quality-safety", state="reviewing", clock_started_on=day("2026-11-02"))
 
-    by_matter = {row["name"]: row for row in durations.per_matter(CITY, FILTERS, numbers)}
+    by_matter = {
+        row["name"]: row for row in durations.per_matter(CITY, FILTERS, numbers, durations.Labels())
+    }
     drawing = by_matter["施工图联合审查（含消防、人防技术审查）"]
     assert drawing["count"] == 5
     assert drawing["average"] == 6  # (2+4+6+8+10) / 5
@@ -97,7 +99,7 @@ def test_average_and_90th_percentile_per_matter_and_department(numbers):
     assert drawing["limit"] == 8
     assert drawing["on_time"] == 5  # due 2026-12-31
 
-    (housing,) = durations.per_department(CITY, FILTERS, numbers)
+    (housing,) = durations.per_department(CITY, FILTERS, numbers, durations.Labels())
     assert housing["name"] == "住房和城乡建设局"
     assert housing["count"] == 6
     assert housing["average"] == pytest.approx(37 / 6)
@@ -108,7 +110,7 @@ def test_average_and_90th_percentile_per_matter_and_department(numbers):
 def test_a_decision_just_after_midnight_counts_on_the_local_day(numbers):
     # 00:30 in Beijing is still the previous day in UTC: 2 working days, not 1.
     decided_task("drawing-review", "2026-11-02", local("2026-11-04", "00:30"))
-    (row,) = durations.per_matter(CITY, FILTERS, numbers)
+    (row,) = durations.per_matter(CITY, FILTERS, numbers, durations.Labels())
     assert row["average"] == 2
 
 
@@ -133,7 +135,7 @@ def test_stage_durations_and_on_time_rate(numbers):
     # Refused at the window: a decision, but no clock ever ran.
     application(state="refused", decided_at=local("2026-11-03"))
 
-    (row,) = durations.per_stage(CITY, FILTERS, numbers)
+    (row,) = durations.per_stage(CITY, FILTERS, numbers, durations.Labels())
     assert row["name"] == "施工许可"
     assert row["count"] == 3
     assert row["average"] == pytest.approx(20 / 3)

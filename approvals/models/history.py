@@ -23,6 +23,13 @@ TRANSITION_LABELS = {
     "suspend": _("启动特别程序"),
     "resume": _("特别程序结束，恢复计时"),
     "request_supplement": _("要求补充材料"),
+    "schedule_joint_session": _("安排联合会审"),
+    "joint_opinion": _("出具联合会审意见"),
+    "add_joint_participant": _("邀请部门参加联合会审"),
+    "request_revision": _("要求修改图纸"),
+    "submit_revision": _("提交修改后的图纸"),
+    "schedule_round": _("安排下一轮会审"),
+    "close": _("联合会审结束"),
     "answer_supplement": _("已补充材料"),
 }
 

@@ -9,8 +9,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models import Certificate, Notice, Notification
+from ..models.joint import JointMinutes
 from ..models.notification import NotificationDelivery
 from .certificates import render_certificate
+from .joint import render_joint_minutes
 from .notices import render_notice
 from .notifications import deliver_notification
 
@@ -35,6 +37,9 @@ def redeliver_outbox():
     notices = Notice.objects.filter(rendered_at__isnull=True, created_at__lt=stale)
     for pk in notices.values_list("pk", flat=True)[:100]:
         render_notice.delay(pk)
+    minutes = JointMinutes.objects.filter(rendered_at__isnull=True, created_at__lt=stale)
+    for pk in minutes.values_list("pk", flat=True)[:100]:
+        render_joint_minutes.delay(pk)
 
 
 def stuck_notifications(now):

@@ -6,13 +6,20 @@ percentile_cont, linear interpolation; NULL elsewhere) — see `workdays` for
 how working days are counted inside the query.
 
 Rows written without a clock start (bulk-seeded benchmark data) are
-measured from the acceptance date instead; rows with neither are left out."""
+measured from the acceptance date instead; rows with neither are left out.
 
-from django.db.models import Avg, Count, ExpressionWrapper, F, FloatField, IntegerField, Max, Q
+The per-row figure is computed once in an inner query built by the ORM
+(scope and filters stay there); the outer query only aggregates it. With
+the aggregates written over the ORM expression instead, PostgreSQL
+evaluated it once per aggregate per row: 1.3 s instead of 0.9 s for 270,000
+decided tasks."""
+
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, F, IntegerField, Q
 from django.db.models.functions import Coalesce, TruncDate
 
 from approvals.models import Application, ApplicationState, ReviewTask, ReviewTaskState
-from queueing.statistics import Percentile
+from stages.models import Matter
 
 DECIDED_APPLICATIONS = [
     ApplicationState.APPROVED,
@@ -21,23 +28,40 @@ DECIDED_APPLICATIONS = [
     ApplicationState.DELIVERED,
 ]
 DECIDED_TASKS = [ReviewTaskState.APPROVED, ReviewTaskState.REJECTED]
+P90 = "percentile_cont(0.9) WITHIN GROUP (ORDER BY elapsed)"
 
 
-FIGURES = {
-    "count": Count("elapsed"),
-    "average": Avg("elapsed"),
-    "p90": Percentile("elapsed", 0.9, output_field=FloatField()),
-    "longest": Max("elapsed"),
-    # Decided by the stored due date (which already moved with every pause).
-    "on_time": Count("elapsed", filter=Q(decided_on__lte=F("due_on"))),
-}
-
-
-def _elapsed(numbers, start):
-    return ExpressionWrapper(
-        numbers.between(start, TruncDate("decided_at")) - F("paused_working_days"),
+def _measured(queryset, numbers, start, group):
+    """One row per decided item: its group, working days taken, and whether
+    it was decided by its stored due date (already moved by every pause)."""
+    decided_on = TruncDate("decided_at")
+    elapsed = ExpressionWrapper(
+        numbers.between(start, decided_on) - F("paused_working_days"),
         output_field=IntegerField(),
     )
+    return queryset.order_by().values(
+        group_key=F(group),
+        elapsed=elapsed,
+        on_time=ExpressionWrapper(Q(due_on__gte=decided_on), output_field=BooleanField()),
+    )
+
+
+def _aggregate(measured):
+    """[(group, count, average, p90, longest, on_time)] over `measured`."""
+    sql, params = measured.query.sql_with_params()
+    postgres = connection.vendor == "postgresql"
+    p90 = P90 if postgres else "NULL"
+    # OFFSET 0 keeps PostgreSQL from merging the inner query into the outer
+    # one, which would bring back one evaluation per aggregate.
+    fence = " OFFSET 0" if postgres else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT group_key, COUNT(elapsed), AVG(elapsed), "
+            f"{p90}, MAX(elapsed), COUNT(elapsed) FILTER (WHERE on_time) "
+            f"FROM ({sql}{fence}) AS measured GROUP BY group_key",
+            params,
+        )
+        return cursor.fetchall()
 
 
 def _decided(queryset, states, period):
@@ -45,62 +69,84 @@ def _decided(queryset, states, period):
     return queryset.filter(decided_at__gte=first, decided_at__lt=after, state__in=states)
 
 
-def per_stage(scope, filters, numbers):
+def per_stage(scope, filters, numbers, labels):
     applications = scope.applications(
         _decided(Application.objects, DECIDED_APPLICATIONS, filters.period)
     )
     if filters.stage_id:
         applications = applications.filter(stage_id=filters.stage_id)
     start = Coalesce("clock_started_on", TruncDate("accepted_at"))
-    return _rows(
-        applications.annotate(
-            elapsed=_elapsed(numbers, start), decided_on=TruncDate("decided_at")
-        ).values(
-            "stage_id",
-            name=F("stage__name"),
-            limit=F("stage__time_limit_working_days"),
-            stage_order=F("stage__order"),
-            stage_number=F("stage__number"),
-        ),
-        ("stage_order", "stage_number", "stage_id"),
-    )
+    return _rows(_measured(applications, numbers, start, "stage_id"), labels.stages)
 
 
-def _tasks(scope, filters, numbers):
+def _tasks(scope, filters):
     tasks = scope.tasks(_decided(ReviewTask.objects, DECIDED_TASKS, filters.period))
     if filters.stage_id:
         tasks = tasks.filter(matter__stage_id=filters.stage_id)
     if filters.department_id:
         tasks = tasks.filter(department_id=filters.department_id)
-    start = Coalesce("clock_started_on", TruncDate("application__accepted_at"))
-    return tasks.annotate(elapsed=_elapsed(numbers, start), decided_on=TruncDate("decided_at"))
+    return tasks
 
 
-def per_matter(scope, filters, numbers):
-    return _rows(
-        _tasks(scope, filters, numbers).values(
-            "matter_id",
-            name=F("matter__name"),
-            stage_name=F("matter__stage__name"),
-            department_name=F("department__name"),
-            limit=F("matter__time_limit_working_days"),
-            stage_order=F("matter__stage__order"),
-        ),
-        ("stage_order", "matter_id"),
-    )
+TASK_START = Coalesce("clock_started_on", TruncDate("application__accepted_at"))
 
 
-def per_department(scope, filters, numbers):
-    return _rows(
-        _tasks(scope, filters, numbers).values(
-            "department_id", name=F("department__name"), code=F("department__code")
-        ),
-        ("code",),
-    )
+def per_matter(scope, filters, numbers, labels):
+    measured = _measured(_tasks(scope, filters), numbers, TASK_START, "matter_id")
+    return _rows(measured, labels.matters)
 
 
-def _rows(grouped, ordering):
-    rows = list(grouped.annotate(**FIGURES).filter(count__gt=0).order_by(*ordering))
-    for row in rows:
-        row["on_time_rate"] = row["on_time"] / row["count"] if row["count"] else None
-    return rows
+def per_department(scope, filters, numbers, labels):
+    measured = _measured(_tasks(scope, filters), numbers, TASK_START, "department_id")
+    return _rows(measured, labels.departments)
+
+
+def _rows(measured, labels):
+    rows = []
+    for group, count, average, p90, longest, on_time in _aggregate(measured):
+        if not count or group not in labels:
+            continue
+        rows.append(
+            {
+                "id": group,
+                "count": count,
+                "average": None if average is None else float(average),
+                "p90": p90,
+                "longest": longest,
+                "on_time": on_time,
+                "on_time_rate": on_time / count,
+                **labels[group],
+            }
+        )
+    return sorted(rows, key=lambda row: row["order"])
+
+
+class Labels:
+    """Names, limits and display order of stages, matters and departments,
+    from one query over the (small) catalogue."""
+
+    def __init__(self):
+        self.stages, self.matters, self.departments = {}, {}, {}
+        matters = Matter.objects.select_related("stage", "department").order_by(
+            "stage__order", "stage__number", "pk"
+        )
+        for position, matter in enumerate(matters):
+            stage, department = matter.stage, matter.department
+            self.stages.setdefault(
+                stage.pk,
+                {
+                    "name": stage.name,
+                    "limit": stage.time_limit_working_days,
+                    "order": (stage.order, stage.number, stage.pk),
+                },
+            )
+            self.matters[matter.pk] = {
+                "name": matter.name,
+                "stage_name": stage.name,
+                "department_name": department.name,
+                "limit": matter.time_limit_working_days,
+                "order": position,
+            }
+            self.departments.setdefault(
+                department.pk, {"name": department.name, "order": department.code}
+            )

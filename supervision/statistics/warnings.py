@@ -6,11 +6,10 @@ red when `due_on` has passed, yellow when `yellow_on` has come (or the
 sweep already warned). Reading the columns instead of `warned_*_at` shows
 a task the moment it crosses, not after the next sweep."""
 
-from django.db.models import Case, CharField, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, Value, When
 
 from approvals.models import ReviewTask, ReviewTaskState
 
-from ..models import Escalation
 from ..workdays import WorkingDayNumber
 
 OPEN = [ReviewTaskState.PENDING, ReviewTaskState.REVIEWING]
@@ -48,28 +47,41 @@ def by_department(scope, filters, today):
 
 
 def task_list(scope, filters, today, numbers=None, limit=None):
-    """The warned tasks themselves, red first, with their escalation (督办)
-    if any, and the working days overdue when `numbers` is given."""
+    """The warned tasks themselves, red first then by due date, with their
+    open escalation (督办) if any, and the working days left (negative:
+    overdue) when `numbers` is given."""
     red, _yellow = _conditions(today)
-    open_escalation = Escalation.objects.filter(task=OuterRef("pk"), resolved_at__isnull=True)
+    urgency = (Case(When(red, then=Value(0)), default=Value(1)), "due_on", "pk")
+    tasks = warned_tasks(scope, filters, today)
+    if limit:
+        # Pick the first rows on the bare table (a top-N sort), then join
+        # only those: sorting every warned row with its joins spilled to
+        # disk at a few hundred thousand rows, and as an IN (subquery) the
+        # planner joined all of them first. Two queries, always both run
+        # (IN (0) when nothing is warned) so the count stays fixed.
+        first = list(tasks.order_by(*urgency).values_list("pk", flat=True)[:limit])
+        tasks = ReviewTask.objects.filter(pk__in=first or [0])
     tasks = (
-        warned_tasks(scope, filters, today)
-        .annotate(
+        tasks.annotate(
             level=Case(
                 When(red, then=Value("red")), default=Value("yellow"), output_field=CharField()
             ),
-            escalation_id=Subquery(open_escalation.values("pk")[:1]),
-            escalation_deadline=Subquery(open_escalation.values("new_deadline")[:1]),
+            # At most one open escalation per task (a unique constraint),
+            # so the join never repeats a task.
+            open_escalation=FilteredRelation(
+                "escalations", condition=Q(escalations__resolved_at__isnull=True)
+            ),
+            escalation_id=F("open_escalation__id"),
+            escalation_deadline=F("open_escalation__new_deadline"),
         )
         .select_related(
             "matter", "department", "jurisdiction", "application__project", "application__stage"
         )
-        .order_by(Case(When(red, then=Value(0)), default=Value(1)), "due_on", "pk")
+        .order_by(*urgency)
     )
     if numbers is not None and numbers.number(today) is not None:
-        # Negative when overdue: working days in (today, due_on].
         tasks = tasks.annotate(
             working_days_left=WorkingDayNumber(F("due_on"), numbers=numbers)
             - Value(numbers.number(today))
         )
-    return tasks[:limit] if limit else tasks
+    return tasks

@@ -58,6 +58,8 @@ CATALOG_FIXTURE = settings.BASE_DIR / "fixtures" / "catalog.json"
 RESTAURANT_FIXTURE = settings.BASE_DIR / "fixtures" / "open_restaurant.json"
 # Service types and windows of the service halls (一键取号).
 QUEUEING_FIXTURE = settings.BASE_DIR / "fixtures" / "queueing.json"
+# A registry of (fictional) intermediaries per service type (中介服务).
+INTERMEDIARIES_FIXTURE = settings.BASE_DIR / "fixtures" / "intermediaries.json"
 
 CITY_CODE = "341000"
 TUNXI_CODE = "341002"
@@ -193,6 +195,7 @@ class Command(BaseCommand):
                     str(CATALOG_FIXTURE),
                     str(RESTAURANT_FIXTURE),
                     str(QUEUEING_FIXTURE),
+                    str(INTERMEDIARIES_FIXTURE),
                     verbosity=options["verbosity"],
                 )
             enterprises = self.seed_enterprises()
