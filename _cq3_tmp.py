@@ -1,0 +1,4 @@
+from benchmarks.common import setup
+setup()
+from benchmarks import supervision as b
+b.dashboard(1)
