@@ -36,7 +36,7 @@ def write_pdf(html: str, *, pdf_variant=None) -> bytes:
     from weasyprint import HTML
 
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        pdf_variant=pdf_variant, font_config=_font_config()
+        pdf_variant=pdf_variant, font_config=shared_font_config()
     )
     # WeasyPrint leaves its layout in reference cycles; collect after each
     # render so a long-lived worker stays flat (FACTS.md). The young
@@ -52,7 +52,7 @@ def render_pdf(html: str) -> tuple[bytes, str]:
     return pdf, sha256(pdf)
 
 
-def _font_config():
+def shared_font_config():
     from weasyprint.text.fonts import FontConfiguration
 
     if getattr(_fonts, "config", None) is None:

@@ -5,16 +5,16 @@ memory, next to a bare WeasyPrint render of the same HTML.
         .venv/bin/python -m benchmarks.certificates [--count 200]
 
 Numbers `--count` certificates on seeded bench applications (once; later
-runs render the same ones again), then runs the render task's body for each
-in this process, as a `celery worker --pool solo` would: read the row, lay
-out the HTML, WeasyPrint to PDF/A-3u, PAdES signature, storage, row update.
-Then renders the same HTML with nothing but `HTML(string=...).write_pdf()`,
-once with the fonts shared as the worker shares them and once as WeasyPrint
-does by default (fonts loaded per document). Prints median and p95
-milliseconds per certificate, the ratios, and the resident memory along the
-way (peak from getrusage). PDFs go to a temporary MEDIA_ROOT; without a
-configured key a temporary one is made. Timings move with the machine's
-load; compare ratios from one run.
+runs render the same ones again) and runs the render task's body for each in
+this process, as a `celery worker --pool solo` would: read the row, lay out
+the HTML, WeasyPrint to PDF/A-3u, PAdES signature, storage, row update.
+
+Pass 1 runs the task alone and records resident memory (peak from
+getrusage). Pass 2 times, per certificate and interleaved, the task and a
+bare `HTML(string=html).write_pdf()` of the same HTML -- as WeasyPrint does
+by default (fonts loaded per document) and with the worker's shared fonts --
+and prints median and p95 milliseconds and the ratios. PDFs go to a
+temporary MEDIA_ROOT; without a configured key a temporary one is made.
 """
 
 import argparse
@@ -45,57 +45,65 @@ def main():
     call_command("ensure_signing_key", verbosity=0)
     pks = bench_certificates(args.count)
 
+    from weasyprint import HTML
+
     from approvals.models import Certificate
+    from approvals.pdf import shared_font_config
     from approvals.rendering import certificate_html
     from approvals.tasks.certificates import render_certificate
 
-    # Warm up both paths once (imports, font loading) outside the samples.
-    render_certificate(pks[0])
-    Certificate.objects.filter(pk=pks[0]).update(rendered_at=None)
-    rss = {"start": rss_mb()}
-
-    pipeline = []
-    for index, pk in enumerate(pks, start=1):
-        started = time.perf_counter()
+    def task(pk):
+        Certificate.objects.filter(pk=pk).update(rendered_at=None)
         render_certificate(pk)
-        pipeline.append((time.perf_counter() - started) * 1000)
+
+    # Warm-up outside the samples: imports, the shared fonts, a first render.
+    task(pks[0])
+    HTML(string="<p>warm-up</p>").write_pdf()
+
+    # Pass 1, memory: the task alone, 200 times in this process.
+    rss = {"start": rss_mb()}
+    for index, pk in enumerate(pks, start=1):
+        task(pk)
         if index in (20, 100, len(pks)):
             rss[f"after {index}"] = rss_mb()
-    peak_pipeline = peak_mb()
+    peak_tasks = peak_mb()
     signed = Certificate.objects.filter(pk__in=pks, rendered_at__isnull=False).exclude(signed_by="")
     assert signed.count() == len(pks), "every certificate rendered and signed"
 
-    htmls = [
-        certificate_html(c)
-        for c in Certificate.objects.filter(pk__in=pks).select_related(
-            "certificate_type", "supersedes"
-        )
-    ]
-    from approvals.pdf import _font_config
+    # Pass 2, time: for each certificate the task and both bare renders of
+    # its HTML, interleaved, so that other load on the machine hits all alike.
+    certificates = Certificate.objects.filter(pk__in=pks).select_related(
+        "certificate_type", "supersedes"
+    )
+    htmls = {c.pk: certificate_html(c) for c in certificates}
+    runs = {
+        "render task (PDF/A + sign + store)": task,
+        "bare WeasyPrint, same HTML": lambda pk: HTML(string=htmls[pk]).write_pdf(),
+        "bare WeasyPrint, shared fonts": lambda pk: HTML(string=htmls[pk]).write_pdf(
+            font_config=shared_font_config()
+        ),
+    }
+    samples = {label: [] for label in runs}
+    for index, pk in enumerate(pks):
+        labels = list(runs)
+        for label in labels[index % 3 :] + labels[: index % 3]:
+            started = time.perf_counter()
+            runs[label](pk)
+            samples[label].append((time.perf_counter() - started) * 1000)
 
-    shared, _shared_rss = bare_renders(htmls, font_config=_font_config())
-    bare, bare_rss = bare_renders(htmls)
-
+    task_ms, bare_ms, shared_ms = (median(v) for v in samples.values())
     print(f"certificates rendered: {len(pks)} in one process (pid {os.getpid()})")
-    print(f"{'':<34} {'median ms':>10} {'p95 ms':>8}")
-    for label, samples in [
-        ("render task (PDF/A + sign + store)", pipeline),
-        ("bare WeasyPrint, same HTML", bare),
-        ("bare WeasyPrint, shared fonts", shared),
-    ]:
-        print(f"{label:<34} {median(samples):>10.1f} {p95(samples):>8.1f}")
-    print(f"ratio task / bare WeasyPrint: {median(pipeline) / median(bare):.2f}")
-    print(f"ratio task / bare with the same shared fonts: {median(pipeline) / median(shared):.2f}")
+    print(f"{'':<36} {'median ms':>10} {'p95 ms':>8}")
+    for label, values in samples.items():
+        print(f"{label:<36} {median(values):>10.1f} {p95(values):>8.1f}")
+    print(f"ratio task / bare WeasyPrint: {task_ms / bare_ms:.2f}")
+    print(f"ratio task / bare with the worker's shared fonts: {task_ms / shared_ms:.2f}")
     print(
-        "resident memory during the task runs (MB): "
+        "resident memory over the task runs alone (MB): "
         + ", ".join(f"{k} {v:.0f}" for k, v in rss.items())
     )
-    print(f"peak RSS after the task runs: {peak_pipeline:.0f} MB")
-    print(
-        "resident memory during bare renders, no gc.collect (MB): "
-        + ", ".join(f"{k} {v:.0f}" for k, v in bare_rss.items())
-    )
-    print(f"peak RSS at the end: {peak_mb():.0f} MB")
+    print(f"peak RSS after the task runs: {peak_tasks:.0f} MB")
+    print(f"peak RSS at the end (bare renders load fonts per document): {peak_mb():.0f} MB")
 
 
 def bench_certificates(count):
@@ -148,22 +156,6 @@ def bench_certificates(count):
         raise SystemExit(f"only {len(pks)} bench certificates possible; seed more --projects")
     Certificate.objects.filter(pk__in=pks).update(rendered_at=None, sha256="", signed_by="")
     return pks
-
-
-def bare_renders(htmls, font_config=None):
-    """`HTML(string=html).write_pdf()` and nothing else; with `font_config`,
-    the worker's shared fonts (approvals.pdf) and still nothing else."""
-    from weasyprint import HTML
-
-    samples, rss = [], {}
-    HTML(string=htmls[0]).write_pdf(font_config=font_config)  # warm-up
-    for index, html in enumerate(htmls, start=1):
-        started = time.perf_counter()
-        HTML(string=html).write_pdf(font_config=font_config)
-        samples.append((time.perf_counter() - started) * 1000)
-        if index in (20, 100, len(htmls)):
-            rss[f"after {index}"] = rss_mb()
-    return samples, rss
 
 
 def rss_mb():

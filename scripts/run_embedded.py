@@ -118,6 +118,8 @@ def main():
         )
     )
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    # A self-signed development key for signing certificates (PAdES).
+    subprocess.run([*manage, "ensure_signing_key"], cwd=ROOT, env=env, check=True)
     logins = subprocess.run(
         [*manage, "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     ).stdout

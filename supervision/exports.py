@@ -59,7 +59,9 @@ def _projects_summary(c):
 
 def _projects(c):
     projects = target.project_list(c.scope, c.filters, c.numbers(), c.today, c.limit)
-    return tables.projects_table(projects.iterator(chunk_size=CHUNK))
+    if not c.limit:
+        projects = projects.iterator(chunk_size=CHUNK)
+    return tables.projects_table(projects)
 
 
 def _window(c):

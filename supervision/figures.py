@@ -66,8 +66,9 @@ def collect(scope, filters, today, *, limit=None, with_period_escalations=False)
     if numbers is not None:
         labels = durations.Labels()
         figures.stage_durations = durations.per_stage(scope, filters, numbers, labels)
-        figures.matter_durations = durations.per_matter(scope, filters, numbers, labels)
-        figures.department_durations = durations.per_department(scope, filters, numbers, labels)
+        figures.matter_durations, figures.department_durations = (
+            durations.per_matter_and_department(scope, filters, numbers, labels)
+        )
         figures.projects = target.summary(scope, filters, numbers, today)
         figures.project_list = list(target.project_list(scope, filters, numbers, today, limit))
     figures.window = window.window_figures(scope, filters)

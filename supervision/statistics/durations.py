@@ -31,37 +31,57 @@ DECIDED_TASKS = [ReviewTaskState.APPROVED, ReviewTaskState.REJECTED]
 P90 = "percentile_cont(0.9) WITHIN GROUP (ORDER BY elapsed)"
 
 
-def _measured(queryset, numbers, start, group):
-    """One row per decided item: its group, working days taken, and whether
-    it was decided by its stored due date (already moved by every pause)."""
+def _measured(queryset, numbers, start, groups):
+    """One row per decided item: its group columns (`groups`: alias →
+    field), working days taken, and whether it was decided by its stored
+    due date (already moved by every pause)."""
     decided_on = TruncDate("decided_at")
     elapsed = ExpressionWrapper(
         numbers.between(start, decided_on) - F("paused_working_days"),
         output_field=IntegerField(),
     )
     return queryset.order_by().values(
-        group_key=F(group),
+        **{alias: F(field) for alias, field in groups.items()},
         elapsed=elapsed,
         on_time=ExpressionWrapper(Q(due_on__gte=decided_on), output_field=BooleanField()),
     )
 
 
-def _aggregate(measured):
-    """[(group, count, average, p90, longest, on_time)] over `measured`."""
+FIGURES_SQL = (
+    "COUNT(elapsed), AVG(elapsed), {p90}, MAX(elapsed), COUNT(elapsed) FILTER (WHERE on_time)"
+)
+
+
+def _aggregate(measured, keys):
+    """{key: [(group, count, average, p90, longest, on_time)]} over
+    `measured`, one grouping per key. On PostgreSQL several keys share one
+    pass (GROUPING SETS); elsewhere each key is its own query."""
     sql, params = measured.query.sql_with_params()
     postgres = connection.vendor == "postgresql"
-    p90 = P90 if postgres else "NULL"
+    figures = FIGURES_SQL.format(p90=P90 if postgres else "NULL")
     # OFFSET 0 keeps PostgreSQL from merging the inner query into the outer
     # one, which would bring back one evaluation per aggregate.
-    fence = " OFFSET 0" if postgres else ""
+    source = f"({sql} OFFSET 0) AS measured" if postgres else f"({sql}) AS measured"
+    found = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT group_key, COUNT(elapsed), AVG(elapsed), "
-            f"{p90}, MAX(elapsed), COUNT(elapsed) FILTER (WHERE on_time) "
-            f"FROM ({sql}{fence}) AS measured GROUP BY group_key",
-            params,
-        )
-        return cursor.fetchall()
+        if postgres and len(keys) > 1:
+            sets = ", ".join(f"({key})" for key in keys)
+            cursor.execute(
+                f"SELECT {', '.join(keys)}, {figures} FROM {source} "
+                f"GROUP BY GROUPING SETS ({sets})",
+                params,
+            )
+            found = {key: [] for key in keys}
+            for row in cursor.fetchall():
+                # Group columns are never NULL in the data: the one set is
+                # the grouping the row belongs to.
+                position = next(i for i, value in enumerate(row[: len(keys)]) if value is not None)
+                found[keys[position]].append((row[position], *row[len(keys) :]))
+        else:
+            for key in keys:
+                cursor.execute(f"SELECT {key}, {figures} FROM {source} GROUP BY {key}", params)
+                found[key] = cursor.fetchall()
+    return found
 
 
 def _decided(queryset, states, period):
@@ -76,7 +96,8 @@ def per_stage(scope, filters, numbers, labels):
     if filters.stage_id:
         applications = applications.filter(stage_id=filters.stage_id)
     start = Coalesce("clock_started_on", TruncDate("accepted_at"))
-    return _rows(_measured(applications, numbers, start, "stage_id"), labels.stages)
+    measured = _measured(applications, numbers, start, {"stage_key": "stage_id"})
+    return _rows(_aggregate(measured, ["stage_key"])["stage_key"], labels.stages)
 
 
 def _tasks(scope, filters):
@@ -91,19 +112,27 @@ def _tasks(scope, filters):
 TASK_START = Coalesce("clock_started_on", TruncDate("application__accepted_at"))
 
 
+def per_matter_and_department(scope, filters, numbers, labels):
+    """(per matter, per department) from one pass over the decided tasks."""
+    groups = {"matter_key": "matter_id", "department_key": "department_id"}
+    found = _aggregate(_measured(_tasks(scope, filters), numbers, TASK_START, groups), list(groups))
+    return (
+        _rows(found["matter_key"], labels.matters),
+        _rows(found["department_key"], labels.departments),
+    )
+
+
 def per_matter(scope, filters, numbers, labels):
-    measured = _measured(_tasks(scope, filters), numbers, TASK_START, "matter_id")
-    return _rows(measured, labels.matters)
+    return per_matter_and_department(scope, filters, numbers, labels)[0]
 
 
 def per_department(scope, filters, numbers, labels):
-    measured = _measured(_tasks(scope, filters), numbers, TASK_START, "department_id")
-    return _rows(measured, labels.departments)
+    return per_matter_and_department(scope, filters, numbers, labels)[1]
 
 
-def _rows(measured, labels):
+def _rows(aggregated, labels):
     rows = []
-    for group, count, average, p90, longest, on_time in _aggregate(measured):
+    for group, count, average, p90, longest, on_time in aggregated:
         if not count or group not in labels:
             continue
         rows.append(
@@ -147,6 +176,7 @@ class Labels:
                 "limit": matter.time_limit_working_days,
                 "order": position,
             }
+            # The catalogue's own order (发改, 自规, 住建, …), not the codes'.
             self.departments.setdefault(
-                department.pk, {"name": department.name, "order": department.code}
+                department.pk, {"name": department.name, "order": department.pk}
             )

@@ -104,11 +104,29 @@ def summary(scope, filters, numbers, today):
 
 
 def project_list(scope, filters, numbers, today, limit=None):
-    """Projects over or at risk, longest first."""
-    projects = (
+    """Projects over or at risk, longest first. With a limit, the first ids
+    come from the grouped query alone and the projects are loaded after:
+    grouping with the joined enterprise and jurisdiction columns doubled
+    the time at 200,000 projects."""
+    late = (
         measured_projects(scope, filters, numbers, today)
         .filter(status__in=["over", "at_risk"])
-        .select_related("jurisdiction", "enterprise")
         .order_by(F("elapsed").desc(nulls_first=True), "pk")
     )
-    return projects[:limit] if limit else projects
+    if not limit:
+        return late.select_related("jurisdiction", "enterprise")
+    figures = {
+        row["pk"]: row
+        for row in late.values("pk", "first_submitted", "permit_decided", "elapsed", "status")[
+            :limit
+        ]
+    }
+    # Always run (IN (0) when empty) so the page's query count is fixed.
+    projects = Project.objects.filter(pk__in=list(figures) or [0]).select_related(
+        "jurisdiction", "enterprise"
+    )
+    for project in projects:
+        for key, value in figures[project.pk].items():
+            setattr(project, key, value)
+    order = {pk: position for position, pk in enumerate(figures)}
+    return sorted(projects, key=lambda project: order[project.pk])

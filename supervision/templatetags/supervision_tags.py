@@ -10,3 +10,9 @@ def absolute(value):
         return abs(value)
     except TypeError:
         return value
+
+
+@register.filter
+def is_number(value):
+    """Numbers are right-aligned in the tables (bool is not a number here)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)

@@ -1,4 +1,0 @@
-from benchmarks.common import setup
-setup()
-from benchmarks import supervision as b
-b.dashboard(1)
