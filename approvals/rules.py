@@ -10,6 +10,12 @@ import rules
 from portal.models import Role
 
 
+@rules.predicate
+def has_object(user, obj):
+    """Admin asks permissions without an object; our rules are per object."""
+    return obj is not None
+
+
 def _membership(user):
     return getattr(user, "staff_membership", None)
 
@@ -87,14 +93,18 @@ rules.add_rule("answer_supplement", is_task_applicant)
 rules.add_rule("suspend_application", is_clerk_for | reviews_application)
 rules.add_perm(
     "approvals.view_application",
-    is_enterprise_member
-    | is_delegated_agent
-    | is_clerk_for
-    | is_supervisor_for
-    | reviews_application,
+    has_object
+    & (
+        is_enterprise_member
+        | is_delegated_agent
+        | is_clerk_for
+        | is_supervisor_for
+        | reviews_application
+    ),
 )
 rules.add_perm(
-    "approvals.edit_application", is_enterprise_member | is_delegated_agent | is_intake_clerk
+    "approvals.edit_application",
+    has_object & (is_enterprise_member | is_delegated_agent | is_intake_clerk),
 )
 
 

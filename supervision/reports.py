@@ -87,8 +87,13 @@ def generate(report_id, today=None):
         "lists_cut": _lists_cut(figures),
     }
     pdf = _pdf(figures, heading)
-    csv = csv_bytes(_file_tables(figures, scope, filters, today), _preface(heading))
-    xlsx = xlsx_bytes(_file_tables(figures, scope, filters, today), _preface(heading))
+    # Rows kept once for both files (the lists are capped, so this is small).
+    file_tables = [
+        tables.Table(t.key, t.title, t.columns, list(t.rows), t.empty)
+        for t in _file_tables(figures, scope, filters, today)
+    ]
+    csv = csv_bytes(file_tables, _preface(heading))
+    xlsx = xlsx_bytes(file_tables, _preface(heading))
     with transaction.atomic():
         locked = Report.objects.select_for_update().get(pk=report_id)
         if locked.is_generated:
@@ -138,9 +143,8 @@ def _summary_tables(figures):
 
 
 def _file_tables(figures, scope, filters, today):
-    """Summary tables from `figures`; the lists again from the database,
-    streamed, up to FILE_LIST_LIMIT rows (called once per file: the rows
-    are iterators)."""
+    """Summary tables from `figures`; the lists again from the database, up
+    to FILE_LIST_LIMIT rows."""
     found = _summary_tables(figures)
     for key in ("warnings", "projects"):
         try:

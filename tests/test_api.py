@@ -296,6 +296,7 @@ def test_the_whole_journey_through_the_api(catalog, clerk, pdf_bytes):
     assert verified.status_code == 200
     assert set(verified.data) == {
         "valid",
+        "state",
         "number",
         "certificate_type",
         "project",

@@ -295,3 +295,27 @@ def test_an_a3_landscape_certificate(catalog, media, signing_key, pdf_bytes):
     certificate = site_selection(construction_project(), pdf_bytes)
     info = subprocess.run(["pdfinfo", certificate.pdf.path], capture_output=True, text=True).stdout
     assert "1190.55 x 841.89 pts (A3)" in info
+
+
+# --- The development signing key ------------------------------------------------
+
+
+def test_ensure_signing_key_is_idempotent_and_refuses_half_a_pair(tmp_path):
+    from django.core.management.base import CommandError
+
+    paths = {
+        "PORTAL_SIGNING_KEY": str(tmp_path / "signing" / "key.pem"),
+        "PORTAL_SIGNING_CERT": str(tmp_path / "signing" / "cert.pem"),
+    }
+    with override_settings(**paths):
+        call_command("ensure_signing_key", stdout=StringIO())
+        key = (tmp_path / "signing" / "key.pem").read_bytes()
+        assert (tmp_path / "signing" / "key.pem").stat().st_mode & 0o777 == 0o600
+        call_command("ensure_signing_key", stdout=StringIO())  # exists: nothing changes
+        assert (tmp_path / "signing" / "key.pem").read_bytes() == key
+        (tmp_path / "signing" / "cert.pem").unlink()
+        with pytest.raises(CommandError):
+            call_command("ensure_signing_key", stdout=StringIO())
+        call_command("ensure_signing_key", "--force", stdout=StringIO())
+        assert (tmp_path / "signing" / "key.pem").read_bytes() != key
+        assert signing.is_configured()

@@ -221,11 +221,6 @@ def test_only_certificates_in_force_count_as_held(issued, officer, pdf_bytes):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    reason="needs Project.held_certificate_type_ids() to return "
-    "Certificate.objects.held_type_ids(self) (approvals/models/project.py)",
-    strict=False,
-)
 def test_a_revoked_permit_no_longer_opens_the_next_stage(issued, officer):
     project = issued.application.project
     applicant = project.created_by

@@ -44,6 +44,7 @@ class CertificateVerificationSerializer(serializers.ModelSerializer):
     no person's name, no contact details, no internal ids."""
 
     valid = serializers.SerializerMethodField()
+    state = serializers.CharField(help_text="valid / revoked / superseded")
     certificate_type = serializers.CharField(source="certificate_type.name")
     project = serializers.CharField(source="application.project.name")
     enterprise = serializers.CharField(source="application.project.enterprise.name")
@@ -53,6 +54,7 @@ class CertificateVerificationSerializer(serializers.ModelSerializer):
         model = Certificate
         fields = [
             "valid",
+            "state",
             "number",
             "certificate_type",
             "project",
@@ -64,4 +66,4 @@ class CertificateVerificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_valid(self, certificate) -> bool:
-        return True
+        return certificate.is_in_force

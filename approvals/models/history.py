@@ -30,6 +30,8 @@ TRANSITION_LABELS = {
     "submit_revision": _("提交修改后的图纸"),
     "schedule_round": _("安排下一轮会审"),
     "close": _("联合会审结束"),
+    "revoke": _("撤销证照"),
+    "supersede": _("证照变更（新版本替代）"),
     "answer_supplement": _("已补充材料"),
 }
 

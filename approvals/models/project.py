@@ -124,14 +124,11 @@ class Project(models.Model):
         return self.name
 
     def held_certificate_type_ids(self):
-        """Certificate types this project already holds (issued and rendered)."""
+        """Certificate types this project holds in force (issued, rendered,
+        neither revoked nor superseded)."""
         from .certificate import Certificate
 
-        return set(
-            Certificate.objects.filter(
-                application__project=self, rendered_at__isnull=False
-            ).values_list("certificate_type_id", flat=True)
-        )
+        return Certificate.objects.held_type_ids(self)
 
     def clean(self):
         if self.planned_start and self.planned_end and self.planned_end <= self.planned_start:
