@@ -27,6 +27,24 @@ MINIMAL_PDF = (
 )
 
 
+@pytest.fixture(autouse=True)
+def national_calendar_present(request):
+    """Transactional tests flush every table, including the national
+    calendar the migration loaded; put it back for the tests after them."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", "transactional_db", "admin_client")
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        from stages.calendar import load_national_calendar
+        from stages.models import CalendarYear
+
+        if not CalendarYear.objects.filter(year=2026).exists():
+            load_national_calendar(range(2004, 2027))
+
+
 @pytest.fixture
 def catalog(db):
     load_catalog()

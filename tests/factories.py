@@ -22,10 +22,10 @@ def load_catalog():
     if not Stage.objects.exists():
         call_command("loaddata", "catalog", verbosity=0)
     if not CalendarYear.objects.filter(year=2026).exists():
-        load_national_calendar(range(2024, 2027))
-        # 2027 is not published in chinese-calendar 1.11; workflow tests must
-        # not depend on today's date, so they enter it as an administrator would.
-        CalendarYear.objects.get_or_create(year=2027, defaults={"source": "测试：管理员录入"})
+        load_national_calendar(range(2004, 2027))
+    # 2027 is not published in chinese-calendar 1.11; workflow tests must not
+    # depend on today's date, so they enter it as an administrator would.
+    CalendarYear.objects.get_or_create(year=2027, defaults={"source": "测试：管理员录入"})
 
 
 class EnterpriseFactory(factory.django.DjangoModelFactory):

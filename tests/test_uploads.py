@@ -76,3 +76,22 @@ def test_material_download_is_private(client, draft, pdf_bytes):
     other = ApplicationFactory()
     client.force_login(other.created_by)
     assert client.get(url).status_code == 404
+
+
+def test_staff_preview_serves_pdf_inline_and_sandboxed(client, draft, pdf_bytes, catalog):
+    from .factories import staff
+
+    upload(client, draft, "a.pdf", pdf_bytes)
+    material = Material.objects.get()
+    client.force_login(staff("clerk", "341000", "data"))
+    from approvals.models import Application
+
+    Application.objects.filter(pk=draft.pk).update(state="submitted", number="T1")
+    url = f"/applications/{draft.pk}/materials/{material.pk}/"
+    assert "attachment" in client.get(url)["Content-Disposition"]
+    inline = client.get(url + "?inline=1")
+    assert inline["Content-Disposition"].startswith("inline")
+    assert "sandbox" in inline["Content-Security-Policy"]
+    assert inline["X-Frame-Options"] == "SAMEORIGIN"
+    page = client.get(f"/applications/{draft.pk}/").content.decode()
+    assert "?inline=1" in page

@@ -183,3 +183,25 @@ def test_clerk_decision_pages(client, submitted, clerk):
     )
     assert "已一次性告知补正" in response.content.decode()
     assert Application.objects.get(pk=submitted.pk).state == "correcting"
+
+
+def test_deficiency_deadline_reminds_then_warns_once(submitted, clerk):
+    import datetime
+
+    import time_machine
+
+    from approvals.services.deficiency_reminders import sweep_deficiencies
+
+    drop_material(submitted, NON_KEY)
+    services.accept_with_deficiency(submitted.pk, clerk, [NON_KEY], "按期补交", "张三", 5)
+    due = Application.objects.get(pk=submitted.pk).deficiency.supply_due_on
+    day_before = datetime.datetime.combine(due, datetime.time(10)) - datetime.timedelta(days=1)
+    with time_machine.travel(day_before, tick=False):
+        assert sweep_deficiencies(due - datetime.timedelta(days=1))["reminded"] == 1
+        assert sweep_deficiencies(due - datetime.timedelta(days=1))["reminded"] == 0
+    later = due + datetime.timedelta(days=1)
+    assert sweep_deficiencies(later)["overdue"] == 1
+    assert sweep_deficiencies(later)["overdue"] == 0
+    events = Notification.objects.filter(application=submitted).values_list("event", flat=True)
+    assert "deficiency_due_soon" in events and "deficiency_overdue" in events
+    assert Notification.objects.filter(event="deficiency_overdue", recipient=clerk).exists()

@@ -29,6 +29,8 @@ class Deficiency(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    reminded_at = models.DateTimeField(_("到期提醒时间"), null=True, blank=True)
+    overdue_warned_at = models.DateTimeField(_("逾期警告时间"), null=True, blank=True)
     cleared_at = models.DateTimeField(_("补齐时间"), null=True, blank=True)
     cleared_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,8 +7,14 @@ from celery import shared_task
 @shared_task(name="approvals.sweep_deadlines")
 def sweep_deadlines():
     from ..services.clock import resume_expired_suspensions
+    from ..services.deficiency_reminders import sweep_deficiencies
     from ..services.warnings import sweep
 
     resumed = resume_expired_suspensions()
     touched = sweep()
-    return {"resumed": resumed, **{f"{m}.{lvl}": n for (m, lvl), n in touched.items()}}
+    deficiencies = sweep_deficiencies()
+    return {
+        "resumed": resumed,
+        **deficiencies,
+        **{f"{m}.{lvl}": n for (m, lvl), n in touched.items()},
+    }
