@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Enterprise, User
+from .models import CreditRecord, Enterprise, User
 
 
 @admin.register(Enterprise)
@@ -27,3 +27,10 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("角色与单位"), {"fields": ("role", "enterprise")}),
     )
+
+
+@admin.register(CreditRecord)
+class CreditRecordAdmin(admin.ModelAdmin):
+    list_display = ["credit_code", "status", "reason", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["credit_code", "reason"]

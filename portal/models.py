@@ -144,3 +144,28 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.event or _('所有事件')}"
+
+
+class CreditStatus(models.TextChoices):
+    NORMAL = "normal", _("正常")
+    WATCH = "watch", _("重点关注")
+    DISHONEST = "dishonest", _("失信")
+
+
+class CreditRecord(models.Model):
+    """The local credit list (信用信息) kept in admin: the default credit
+    source until a real credit system is configured."""
+
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
+    )
+    status = models.CharField(_("信用状态"), max_length=12, choices=CreditStatus.choices)
+    reason = models.CharField(_("依据"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+
+    def __str__(self):
+        return f"{self.credit_code} {self.get_status_display()}"

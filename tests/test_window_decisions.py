@@ -205,3 +205,20 @@ def test_deficiency_deadline_reminds_then_warns_once(submitted, clerk):
     events = Notification.objects.filter(application=submitted).values_list("event", flat=True)
     assert "deficiency_due_soon" in events and "deficiency_overdue" in events
     assert Notification.objects.filter(event="deficiency_overdue", recipient=clerk).exists()
+
+
+def test_a_dishonest_enterprise_cannot_be_accepted_with_deficiency(submitted, clerk, client):
+    from portal.models import CreditRecord
+
+    CreditRecord.objects.create(
+        credit_code=submitted.project.enterprise.credit_code,
+        status="dishonest",
+        reason="列入严重失信主体名单",
+    )
+    drop_material(submitted, NON_KEY)
+    with pytest.raises(services.ServiceError, match="失信"):
+        services.accept_with_deficiency(submitted.pk, clerk, [NON_KEY], "承诺", "张三", 5)
+    client.force_login(clerk)
+    page = client.get(f"/applications/{submitted.pk}/").content.decode()
+    assert "申请单位信用状态：失信" in page
+    assert "application_accept_with_deficiency" not in page and "accept-with-deficiency" not in page

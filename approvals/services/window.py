@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.credit import credit_source
 from stages.calendar import CalendarNotAvailable, WorkingCalendar
 
 from ..models import (
@@ -56,6 +57,11 @@ def accept_with_deficiency(
         raise ServiceError(_("补交期限应为 1–60 个工作日。"))
     with transaction.atomic():
         application = transitions.lock(Application, application_id)
+        credit = credit_source().status(application.project.enterprise.credit_code)
+        if credit.blocks_commitments:
+            raise ServiceError(
+                _("该企业信用状态为“%(status)s”，不适用容缺受理。") % {"status": credit.label}
+            )
         requirements = {r["kind"]: r for r in application.applicable_materials()}
         key = [requirements[k]["name"] for k in missing_kinds if requirements.get(k, {}).get("key")]
         if key:

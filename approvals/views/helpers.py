@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from portal.credit import credit_source
+
 from ..forms import (
     CorrectionForm,
     DeficiencyForm,
@@ -89,6 +91,7 @@ def _window_forms(application, transitions):
     """The clerk's decision forms, only when a decision is possible."""
     forms = {}
     if "accept" in transitions:
+        forms["credit"] = credit_source().status(application.project.enterprise.credit_code)
         missing = missing_materials(application)
         forms["missing_materials"] = missing
         forms["deficiency_form"] = DeficiencyForm(
