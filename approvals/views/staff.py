@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Min, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -90,9 +90,20 @@ def reviewer_inbox(request):
     else:
         tasks = scoped
     sort = request.GET.get("sort", "due")
-    tasks = tasks.select_related(
-        "matter", "application__project__enterprise", "application__stage", "reviewer"
-    ).order_by(TASK_SORTS.get(sort, "due_on"), "pk")
+    # 督办: tasks a supervisor escalated come first. Read through the reverse
+    # relation `escalations` (supervision.Escalation) so approvals does not
+    # import supervision.
+    open_escalation = Q(escalations__resolved_at__isnull=True)
+    tasks = (
+        tasks.select_related(
+            "matter", "application__project__enterprise", "application__stage", "reviewer"
+        )
+        .annotate(
+            escalated=Count("escalations", filter=open_escalation),
+            escalation_deadline=Min("escalations__new_deadline", filter=open_escalation),
+        )
+        .order_by("-escalated", TASK_SORTS.get(sort, "due_on"), "pk")
+    )
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
