@@ -29,6 +29,16 @@ def log_out(page):
     page.get_by_role("button", name="退出").click()
 
 
+def upload_mandatory_materials(page, application, path):
+    """Upload `path` into every mandatory material slot, through its label."""
+    for requirement in application.applicable_materials():
+        if requirement["mandatory"] and not requirement["generated"]:
+            slot = page.locator(f"#material-{requirement['kind']}")
+            slot.get_by_label(f"上传“{requirement['name']}”").set_input_files(str(path))
+            slot.get_by_role("button", name="上传", exact=True).click()
+            expect(page.get_by_text("材料已上传")).to_be_visible()
+
+
 def fill_field(page, spec):
     """Fill one unified-form field through its label, like a person would."""
     field = page.get_by_label(spec["label"], exact=False).first
@@ -81,12 +91,7 @@ def test_submit_accept_approve_download(
 
     drawing = tmp_path / "材料.pdf"
     drawing.write_bytes(pdf_bytes)
-    for requirement in application.applicable_materials():
-        if requirement["mandatory"] and not requirement["generated"]:
-            slot = page.locator(f"#material-{requirement['kind']}")
-            slot.get_by_label(f"上传“{requirement['name']}”").set_input_files(str(drawing))
-            slot.get_by_role("button", name="上传", exact=True).click()
-            expect(page.get_by_text("材料已上传")).to_be_visible()
+    upload_mandatory_materials(page, application, drawing)
 
     page.get_by_role("link", name="核对并提交").click()
     page.get_by_label("我已阅读并同意以上承诺").check()

@@ -9,7 +9,7 @@ from approvals.models import Application
 from portal.models import Role
 
 from .factories import load_catalog, staff, valid_credit_code
-from .test_browser_journey import PASSWORD, fill_field
+from .test_browser_journey import PASSWORD, fill_field, upload_mandatory_materials
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,12 +51,7 @@ def test_walk_in_intake_through_to_acceptance(live_server, page, pdf_bytes, tmp_
 
     scan = tmp_path / "扫描件.pdf"
     scan.write_bytes(pdf_bytes)
-    for requirement in application.applicable_materials():
-        if requirement["mandatory"] and not requirement["generated"]:
-            slot = page.locator(f"#material-{requirement['kind']}")
-            slot.get_by_label(f"上传“{requirement['name']}”").set_input_files(str(scan))
-            slot.get_by_role("button", name="上传", exact=True).click()
-            expect(page.get_by_text("材料已上传")).to_be_visible()
+    upload_mandatory_materials(page, application, scan)
 
     page.get_by_role("link", name="核对并提交").click()
     page.get_by_label("我已阅读并同意以上承诺").check()

@@ -18,6 +18,7 @@ from stages.models import Jurisdiction, Stage, StageVersion
 from ..rules import transition_permission
 from .clock import Clocked
 from .project import Project
+from .visibility import scoped_to
 
 
 class ApplicationState(models.TextChoices):
@@ -43,21 +44,9 @@ class ApplicationQuerySet(models.QuerySet):
         """Applicants: their enterprise's. Clerks and supervisors: their
         jurisdiction's (city level: all). Reviewers: where their department
         has a task."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.enterprise_id:
-            return self.filter(project__enterprise_id=user.enterprise_id)
-        if user.role == "agent":
-            return self.filter(
-                project__delegations__agent=user, project__delegations__revoked_at__isnull=True
-            ).distinct()
+        scoped = scoped_to(self, user, project_path="project")
         membership = getattr(user, "staff_membership", None)
-        if membership is None:
-            return self.none()
-        scoped = self
-        if not membership.jurisdiction.is_city:
-            scoped = scoped.filter(jurisdiction_id=membership.jurisdiction_id)
-        if user.role == "reviewer":
+        if getattr(user, "role", None) == "reviewer" and membership is not None:
             scoped = scoped.filter(tasks__department_id=membership.department_id).distinct()
         return scoped
 

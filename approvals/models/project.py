@@ -11,24 +11,12 @@ from portal.models import Enterprise
 from stages.models import Jurisdiction, ProjectType
 
 from ..project_code import validate_project_code
+from .visibility import scoped_to
 
 
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.enterprise_id:
-            return self.filter(enterprise_id=user.enterprise_id)
-        if user.role == "agent":
-            return self.filter(
-                delegations__agent=user, delegations__revoked_at__isnull=True
-            ).distinct()
-        membership = getattr(user, "staff_membership", None)
-        if membership is None:
-            return self.none()
-        if membership.jurisdiction.is_city:
-            return self
-        return self.filter(jurisdiction_id=membership.jurisdiction_id)
+        return scoped_to(self, user)
 
 
 class Project(models.Model):
