@@ -16,6 +16,7 @@ from .. import services
 from ..forms import MaterialForm, ProjectForm, StartApplicationForm, WithdrawForm
 from ..models import Application, Material, Project
 from ..services.delegation import request_agent, revoke_delegation
+from ..services.project_clock import project_clock
 from .helpers import application_context, report_service_error, visible_application
 
 
@@ -78,6 +79,7 @@ def project_detail(request, pk):
             "project": project,
             "stages": stages,
             "start_form": StartApplicationForm(),
+            "clock": project_clock(project),
             "delegation": project.delegations.filter(revoked_at__isnull=True)
             .select_related("agent")
             .first(),
