@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from portal.credit_code import check_character, validate_credit_code
+from portal.credit_code import check_character, normalize, validate_credit_code
 from portal.models import Enterprise, User
 
 from .factories import valid_credit_code
@@ -11,7 +11,9 @@ from .factories import valid_credit_code
 
 def test_published_example_passes():
     # A code printed on a real business licence (国家市场监督管理总局's sample).
-    validate_credit_code("91350100M000100Y43")
+    code = "91350100M000100Y43"
+    assert check_character(code[:17]) == code[17]
+    assert validate_credit_code(code) is None
 
 
 def test_check_character_is_computed_from_the_weights():
@@ -34,7 +36,9 @@ def test_wrong_codes_are_refused_with_a_reason(code, error_code):
 
 
 def test_lower_case_is_accepted_after_normalising():
-    validate_credit_code(valid_credit_code(7).lower())
+    code = valid_credit_code(7)
+    assert normalize(code.lower()) == code
+    assert validate_credit_code(code.lower()) is None
 
 
 @pytest.mark.django_db

@@ -10,7 +10,10 @@ from approvals.project_code import validate_project_code
     "code", ["2019-341000-47-01-000123", "2105-341002-47-01-000123", "2511-341021-70-03-123456"]
 )
 def test_valid_codes(code):
-    validate_project_code(code)
+    assert validate_project_code(code) is None
+    # The same code with one separator dropped is refused: the check is real.
+    with pytest.raises(ValidationError):
+        validate_project_code(code.replace("-", "", 1))
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,6 @@
 """Pages that stop and restart the clock: 特别程序 of a task (reviewer) or
 an application (clerk), supplement requests and the applicant's answer."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -12,20 +11,7 @@ from ..forms import SupplementAnswerForm, SupplementRequestForm, SuspensionForm
 from ..models import ReviewTask, Suspension
 from ..services import clock
 from ..services.drafting import SUPPLEMENT_KIND
-from .helpers import report_form_errors, report_service_error, visible_application
-
-
-def _run(request, form, call, success, back):
-    if form is not None and not form.is_valid():
-        report_form_errors(request, form)
-        return back
-    try:
-        call()
-    except services.ServiceError as error:
-        report_service_error(request, error)
-    else:
-        messages.success(request, success)
-    return back
+from .helpers import perform, visible_application
 
 
 @login_required
@@ -33,9 +19,8 @@ def _run(request, form, call, success, back):
 def suspend_application(request, pk):
     application = visible_application(request.user, pk)
     form = SuspensionForm(request.POST)
-    return _run(
+    return perform(
         request,
-        form,
         lambda: clock.suspend(
             application.pk,
             request.user,
@@ -45,6 +30,7 @@ def suspend_application(request, pk):
         ),
         _("已启动特别程序，审批时限暂停计算，已书面告知申请人。"),
         redirect("application_detail", pk=pk),
+        form=form,
     )
 
 
@@ -53,9 +39,8 @@ def suspend_application(request, pk):
 def suspend_task(request, pk):
     task = get_object_or_404(ReviewTask.objects.for_reviewer(request.user), pk=pk)
     form = SuspensionForm(request.POST)
-    return _run(
+    return perform(
         request,
-        form,
         lambda: clock.suspend(
             task.application_id,
             request.user,
@@ -66,6 +51,7 @@ def suspend_task(request, pk):
         ),
         _("已启动特别程序，本事项时限暂停计算。"),
         redirect("task_detail", pk=pk),
+        form=form,
     )
 
 
@@ -79,9 +65,8 @@ def resume_suspension(request, pk):
         if suspension.task_id and request.user.role == "reviewer"
         else redirect("application_detail", pk=application.pk)
     )
-    return _run(
+    return perform(
         request,
-        None,
         lambda: clock.resume(suspension.pk, request.user),
         _("特别程序已结束，恢复计时。"),
         back,
@@ -93,12 +78,12 @@ def resume_suspension(request, pk):
 def request_supplement(request, pk):
     task = get_object_or_404(ReviewTask.objects.for_reviewer(request.user), pk=pk)
     form = SupplementRequestForm(request.POST)
-    return _run(
+    return perform(
         request,
-        form,
         lambda: clock.request_supplement(task.pk, request.user, form.cleaned_data["request"]),
         _("已要求申请人补充材料，本事项时限暂停计算。"),
         redirect("task_detail", pk=pk),
+        form=form,
     )
 
 
@@ -116,10 +101,10 @@ def answer_supplement(request, pk, task_pk):
             )
         clock.answer_supplement(task.pk, request.user, form.cleaned_data["answer"])
 
-    return _run(
+    return perform(
         request,
-        form,
         call,
         _("补充材料已提交，审查继续。"),
         redirect("application_detail", pk=pk),
+        form=form,
     )

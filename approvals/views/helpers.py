@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from portal.credit import credit_source
 
+from .. import services
 from ..forms import (
     CorrectionForm,
     DeficiencyForm,
@@ -113,6 +114,21 @@ def _display(value):
     if isinstance(value, list):
         return "、".join(value)
     return {"yes": _("是"), "no": _("否")}.get(value, value or "")
+
+
+def perform(request, call, success, back, form=None):
+    """Validate `form` (if any), run one service call, turn a ServiceError
+    into messages, and redirect to `back` either way."""
+    if form is not None and not form.is_valid():
+        report_form_errors(request, form)
+        return back
+    try:
+        call()
+    except services.ServiceError as error:
+        report_service_error(request, error)
+    else:
+        messages.success(request, success)
+    return back
 
 
 def report_form_errors(request, form):

@@ -10,21 +10,14 @@ from portal.models import Role
 
 from .. import services
 from ..forms import CorrectionForm, DeficiencyForm, DeliveryForm, RefusalForm
-from .helpers import report_form_errors, report_service_error, visible_application
+from .helpers import perform, report_service_error, visible_application
 from .staff import role_required
 
 
 def _decide(request, pk, form, call, success):
-    if not form.is_valid():
-        report_form_errors(request, form)
-        return redirect("application_detail", pk=pk)
-    try:
-        call(form)
-    except services.ServiceError as error:
-        report_service_error(request, error)
-    else:
-        messages.success(request, success)
-    return redirect("application_detail", pk=pk)
+    return perform(
+        request, lambda: call(form), success, redirect("application_detail", pk=pk), form=form
+    )
 
 
 @role_required(Role.CLERK)
