@@ -1,8 +1,10 @@
 """Accepting an uploaded file for one material requirement: the
 requirement's size limit and formats, the type sniffed from the content
-(libmagic) and matched against the extension, stored under a name we choose."""
+(libmagic) and matched against the extension, a virus scan, stored under a
+name we choose."""
 
 import hashlib
+import logging
 from pathlib import Path
 
 import magic
@@ -13,6 +15,9 @@ from django.utils.translation import gettext as _
 from ..models import Material
 from .drafting import SUPPLEMENT_KIND, SUPPLEMENT_REQUIREMENT, locked_for_editing
 from .errors import ServiceError
+from .virus_scan import ScannerUnavailable, scanner
+
+logger = logging.getLogger(__name__)
 
 # What libmagic reports for each extension we accept.
 CONTENT_TYPES = {
@@ -54,7 +59,26 @@ def checked_upload(uploaded_file, requirement):
             _("文件内容与扩展名不符（%(extension)s / %(content_type)s），请检查后重新上传。")
             % {"extension": extension, "content_type": content_type}
         )
+    scan(uploaded_file)
     return content_type, extension
+
+
+def scan(uploaded_file):
+    """The last and most expensive check. Runs while the caller holds the application
+    row; clamd's reply time is bounded by PORTAL_CLAMD_TIMEOUT."""
+    try:
+        verdict = scanner().scan(uploaded_file)
+    except ScannerUnavailable as error:
+        logger.error("Virus scanner unavailable, upload refused: %s", error)
+        raise ServiceError(
+            _("暂时无法完成病毒检查，文件未上传，请稍后再试。已填写的内容不受影响。")
+        ) from error
+    if not verdict.clean:
+        logger.warning("Upload %r refused: %s", uploaded_file.name, verdict.signature)
+        raise ServiceError(
+            _("文件“%(name)s”未通过病毒检查（%(signature)s），未上传。请用杀毒软件检查后重新上传。")
+            % {"name": Path(uploaded_file.name).name, "signature": verdict.signature}
+        )
 
 
 def reuse_material(application_id, user, material_id):

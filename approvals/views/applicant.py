@@ -212,15 +212,21 @@ def material_upload(request, pk):
             for error in errors:
                 messages.error(request, error)
         return redirect("application_detail", pk=pk)
+    kind = form.cleaned_data["kind"]
     try:
-        services.attach_material(
-            application.pk, request.user, form.cleaned_data["kind"], form.cleaned_data["file"]
-        )
+        services.attach_material(application.pk, request.user, kind, form.cleaned_data["file"])
     except services.ServiceError as error:
-        report_service_error(request, error)
-    else:
-        messages.success(request, _("材料已上传。"))
+        return upload_refused(request, application, kind, error)
+    messages.success(request, _("材料已上传。"))
     return redirect("application_detail", pk=pk)
+
+
+def upload_refused(request, application, kind, error):
+    """The page again with the reason on the slot concerned and in the error
+    summary; everything else on the page was saved before and stays."""
+    context = application_context(application, request.user)
+    context["upload_error"] = {"kind": kind, "messages": [error.message, *error.problems]}
+    return render(request, "approvals/application_detail.html", context)
 
 
 @login_required
@@ -283,7 +289,8 @@ def material_replace(request, pk, material_pk):
     try:
         services.replace_material(application.pk, request.user, material_pk, upload)
     except services.ServiceError as error:
-        report_service_error(request, error)
+        kind = application.materials.filter(pk=material_pk).values_list("kind", flat=True).first()
+        return upload_refused(request, application, kind, error)
     except Material.DoesNotExist:
         messages.error(request, _("该文件已被替换或不存在。"))
     else:

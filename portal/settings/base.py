@@ -187,6 +187,16 @@ PORTAL_YELLOW_FRACTION_LEFT = env.float("PORTAL_YELLOW_FRACTION_LEFT", default=0
 
 # Text messages (portal/sms.py): the logging backend unless a gateway is
 # configured; the HTTP backend POSTs JSON with the key as a bearer token.
+# Every upload is scanned (approvals/services/virus_scan.py). The default
+# scans nothing; set "approvals.services.virus_scan.ClamdScanner" and the
+# clamd address to use ClamAV. An unreachable scanner refuses the upload.
+PORTAL_VIRUS_SCANNER = env(
+    "PORTAL_VIRUS_SCANNER", default="approvals.services.virus_scan.NoScanner"
+)
+PORTAL_CLAMD_ADDRESS = env("PORTAL_CLAMD_ADDRESS", default="tcp://127.0.0.1:3310")
+PORTAL_CLAMD_TIMEOUT = env.float("PORTAL_CLAMD_TIMEOUT", default=30)
+# Enterprise invitations (portal/membership.py) expire after this many seconds.
+PORTAL_INVITATION_MAX_AGE = env.int("PORTAL_INVITATION_MAX_AGE", default=7 * 24 * 3600)
 PORTAL_SMS_BACKEND = env("PORTAL_SMS_BACKEND", default="portal.sms.LoggingSmsBackend")
 PORTAL_SMS_GATEWAY_URL = env("PORTAL_SMS_GATEWAY_URL", default="")
 PORTAL_SMS_API_KEY = env("PORTAL_SMS_API_KEY", default="")
