@@ -251,6 +251,17 @@ class JointParticipant(models.Model):
         return str(self.department)
 
 
+class JointRoundQuerySet(models.QuerySet):
+    def awaiting_revision(self):
+        return self.filter(revision_requested_on__isnull=False, revision_submitted_on__isnull=True)
+
+    def task_ids_held(self, application_id):
+        """Tasks of the application whose clocks wait for revised drawings:
+        no other resume (特别程序, supplement) may restart them meanwhile."""
+        rounds = self.awaiting_revision().filter(session__application_id=application_id)
+        return {pk for ids in rounds.values_list("paused_task_ids", flat=True) for pk in ids}
+
+
 class JointRound(models.Model):
     """One meeting of the session, and (for 联合图审) the applicant's
     revision that answers it. The revision time stops the participants'
@@ -279,6 +290,8 @@ class JointRound(models.Model):
     revision_note = models.TextField(_("修改说明"), blank=True)
     paused_task_ids = models.JSONField(_("暂停计时的审查任务"), default=list, blank=True)
     paused_working_days = models.PositiveSmallIntegerField(_("修改用时（工作日）"), default=0)
+
+    objects = JointRoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("会审轮次")

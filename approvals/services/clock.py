@@ -1,6 +1,11 @@
 """Stopping and restarting the clock: 特别程序 (suspensions) of a task or a
 whole application, and a reviewer's request for supplementary material.
-Each pause shifts due dates by exactly the working days it lasted."""
+Each pause shifts due dates by exactly the working days it lasted.
+
+Pauses overlap: a task's clock restarts only when nothing else holds it —
+not while its application is suspended, nor while a 联合图审 round waits
+for revised drawings (joint.py), nor while the task itself is suspended or
+waiting for supplementary material."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +14,7 @@ from django.utils.translation import gettext as _
 from stages.calendar import CalendarNotAvailable, WorkingCalendar
 
 from ..models import Application, Notice, ReviewTask, ReviewTaskState, Suspension
+from ..models.joint import JointRound
 from . import transitions
 from .errors import ServiceError
 from .notices import issue_notice
@@ -106,8 +112,9 @@ def resume(suspension_id, actor, comment=""):
             )
             paused = application.resume_clock(calendar, today)
             application.save(update_fields=_CLOCK_FIELDS)
+            held = JointRound.objects.task_ids_held(application.pk)
             for task in _open_tasks(application):
-                if task.state not in SELF_PAUSED:
+                if task.state not in SELF_PAUSED and task.pk not in held:
                     task.resume_clock(calendar, today)
                     task.save(update_fields=_CLOCK_FIELDS)
         else:
@@ -121,7 +128,7 @@ def resume(suspension_id, actor, comment=""):
                 system=actor is None,
             )
             paused = 0
-            if application.state != "suspended":
+            if _may_restart(task, application):
                 paused = task.resume_clock(calendar, today)
                 task.save(update_fields=_CLOCK_FIELDS)
         suspension.ended_on = today
@@ -163,7 +170,7 @@ def answer_supplement(task_id, user, answer):
         task = transitions.lock(ReviewTask, task_id)
         application = transitions.lock(Application, task.application_id)
         transitions.run(task, "answer_supplement", user, application=application, comment=answer)
-        if application.state != "suspended":
+        if _may_restart(task, application):
             task.resume_clock(calendar, timezone.localdate())
         task.save(update_fields=_CLOCK_FIELDS)
         return task
@@ -186,6 +193,13 @@ def resume_expired_suspensions():
 
 
 _CLOCK_FIELDS = ["paused_since", "paused_working_days", "due_on", "yellow_on", "warned_yellow_at"]
+
+
+def _may_restart(task, application):
+    """Whether ending the task's own pause restarts its clock."""
+    return application.state != "suspended" and task.pk not in JointRound.objects.task_ids_held(
+        application.pk
+    )
 
 
 def _open_tasks(application):

@@ -8,7 +8,12 @@ clocks from the day the comments go out until the revised drawings come
 back — the applicant's correction time does not count — and keeps that
 pause on the round (`paused_task_ids`, `paused_working_days`) rather than
 moving the tasks to `needs_supplement`: the tasks may still be unclaimed,
-and one answer (the drawings) serves every participant at once."""
+and one answer (the drawings) serves every participant at once.
+
+The round holds every undecided participant task, including those already
+stopped by a 特别程序 or a supplement request: ending that other pause
+while the drawings are still out must not restart the clock
+(`JointRound.objects.task_ids_held`, checked by the clock service)."""
 
 import hashlib
 
@@ -210,7 +215,7 @@ def close_round(session_id, lead, result, consolidated_opinion):
                 comment=consolidated_opinion,
             )
             current.revision_requested_on = timezone.localdate()
-            current.paused_task_ids = _pause_participant_tasks(session, application)
+            current.paused_task_ids = _hold_participant_tasks(session)
         else:
             transitions.run(
                 session,
@@ -384,20 +389,19 @@ def session_tasks(session):
     )
 
 
-def _pause_participant_tasks(session, application):
-    """Stop the clocks of the participants' open tasks that are running;
-    return their ids so the revision resumes exactly those."""
-    if application.state != ApplicationState.IN_REVIEW:
-        return []  # a 特别程序 already stopped every clock
+def _hold_participant_tasks(session):
+    """Stop the clocks of the participants' undecided tasks (those already
+    stopped stay stopped from their own start); return all their ids so the
+    revision holds and later resumes exactly those."""
     today = timezone.localdate()
-    paused = []
-    for task in session_tasks(session).select_for_update():
-        if task.state in DECIDED_TASK_STATES or task.state in SELF_PAUSED or task.is_paused:
-            continue
-        task.pause_clock(today)
-        task.save(update_fields=["paused_since"])
-        paused.append(task.pk)
-    return paused
+    held = []
+    tasks = session_tasks(session).exclude(state__in=DECIDED_TASK_STATES).select_for_update()
+    for task in tasks:
+        if not task.is_paused:
+            task.pause_clock(today)
+            task.save(update_fields=["paused_since"])
+        held.append(task.pk)
+    return held
 
 
 def _resume_tasks(task_ids, application, calendar, today):
