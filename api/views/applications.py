@@ -1,7 +1,8 @@
 """Applications: read them (as the application page), fill a draft (the
 situations, the unified form, materials), submit, and the window's
-acceptance. Every change is a service call; the API adds only the checks
-the pages make before calling it."""
+acceptance; the other window decisions and the applicant's answers to them
+are the mixins of `window` and `answers`. Every change is a service call;
+the API adds only the checks the pages make before calling it."""
 
 from django import forms
 from django.db.models import Prefetch
@@ -27,7 +28,9 @@ from ..serializers.applications import (
     MaterialSerializer,
     MaterialUploadSerializer,
 )
+from .answers import ANSWER_SCOPES, ApplicantAnswersMixin
 from .base import errors, require
+from .window import WINDOW_SCOPES, WindowDecisionsMixin
 
 TASKS = Prefetch("tasks", queryset=ReviewTask.objects.select_related("matter", "department"))
 
@@ -78,7 +81,13 @@ FORM_BODY = {
     ),
 )
 @extend_schema(tags=["applications"])
-class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ApplicationViewSet(
+    WindowDecisionsMixin,
+    ApplicantAnswersMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     queryset = Application.objects.none()
     required_scopes = {
         "list": {Scope.APPLICATIONS_READ},
@@ -88,6 +97,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         "materials": {Scope.APPLICATIONS_WRITE},
         "submit": {Scope.APPLICATIONS_WRITE},
         "accept": {Scope.WINDOW_DECIDE},
+        **WINDOW_SCOPES,
+        **ANSWER_SCOPES,
     }
 
     def get_serializer_class(self):
