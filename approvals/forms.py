@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from stages.models import Stage
 
 from .models import Delivery, Project, Suspension
+from .models.application import DeliveryMethod
 
 
 class ProjectForm(forms.ModelForm):
@@ -48,6 +49,44 @@ class StartApplicationForm(forms.Form):
 class MaterialForm(forms.Form):
     kind = forms.SlugField(widget=forms.HiddenInput)
     file = forms.FileField(label=_("选择文件"))
+
+
+class SubmissionForm(forms.Form):
+    """The last step before submitting: how the result should reach the
+    applicant (the window defaults to it) and the declaration (承诺书)."""
+
+    delivery_method = forms.ChoiceField(
+        label=_("证照领取方式"), choices=DeliveryMethod.choices, widget=forms.RadioSelect
+    )
+    delivery_address = forms.CharField(
+        label=_("邮寄地址"),
+        max_length=200,
+        required=False,
+        help_text=_("选择免费邮寄时必填：省、市、区县、街道门牌，收件人及电话。"),
+    )
+    declaration = forms.BooleanField(
+        label=_("我已阅读并同意以上承诺"),
+        error_messages={"required": _("请阅读并勾选申请承诺书。")},
+    )
+
+    def __init__(self, *args, application=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        if application is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "delivery_method": application.delivery_method or DeliveryMethod.COLLECT,
+                    "delivery_address": application.delivery_address,
+                },
+            )
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        address = cleaned["delivery_address"] = cleaned.get("delivery_address", "").strip()
+        if cleaned.get("delivery_method") == DeliveryMethod.MAIL and not address:
+            self.add_error("delivery_address", _("选择免费邮寄时请填写邮寄地址。"))
+        return cleaned
 
 
 class OpinionForm(forms.Form):

@@ -25,9 +25,13 @@ def test_submit_needs_the_declaration_and_issues_a_receipt(catalog, client, pdf_
     response = client.post(f"/applications/{application.pk}/submit/", follow=True)
     assert "请阅读并勾选申请承诺书" in response.content.decode()
     assert Application.objects.get(pk=application.pk).state == "draft"
-    client.post(f"/applications/{application.pk}/submit/", {"declaration": "1"})
+    client.post(
+        f"/applications/{application.pk}/submit/",
+        {"declaration": "1", "delivery_method": "collect"},
+    )
     application.refresh_from_db()
     assert application.state == "submitted" and application.declared_at
+    assert application.delivery_method == "collect"
     assert Notice.objects.filter(application=application, kind="receipt").count() == 1
 
 

@@ -35,6 +35,13 @@ class ApplicationState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
 
 
+class DeliveryMethod(models.TextChoices):
+    """How the result reaches the applicant (免费邮寄: mailing is free)."""
+
+    COLLECT = "collect", _("窗口领取")
+    MAIL = "mail", _("免费邮寄")
+
+
 S = ApplicationState
 CLOSED_STATES = [S.REFUSED, S.REJECTED, S.WITHDRAWN]
 
@@ -97,6 +104,14 @@ class Application(Clocked):
     declared_at = models.DateTimeField(
         _("承诺时间"), null=True, blank=True, help_text=_("申请人确认申请承诺书的时间。")
     )
+    delivery_method = models.CharField(
+        _("证照领取方式"),
+        max_length=10,
+        choices=DeliveryMethod.choices,
+        blank=True,
+        help_text=_("申请人提交时选择；窗口登记送达时默认采用。"),
+    )
+    delivery_address = models.CharField(_("邮寄地址"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     accepted_by = models.ForeignKey(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .application import Application
+from .application import Application, DeliveryMethod
 
 
 class Deficiency(models.Model):
@@ -107,9 +107,7 @@ class CorrectionNotice(models.Model):
 class Delivery(models.Model):
     """送达: collected at the window or mailed free of charge (免费邮寄)."""
 
-    class Method(models.TextChoices):
-        COLLECT = "collect", _("窗口领取")
-        MAIL = "mail", _("免费邮寄")
+    Method = DeliveryMethod
 
     class Carrier(models.TextChoices):
         EMS = "ems", _("中国邮政 EMS")

@@ -15,6 +15,7 @@ from stages.configuration import current_version
 from stages.forms import UnifiedForm
 
 from ..models import Application, ApplicationState, Deficiency, Material
+from ..models.application import DeliveryMethod
 from . import transitions
 from .errors import ServiceError
 
@@ -155,14 +156,24 @@ def prefilled_values(application):
     return values
 
 
-def declare(application_id, user):
-    """The applicant confirms the declaration (申请承诺书) before submitting."""
+def declare(application_id, user, delivery_method="", delivery_address=""):
+    """The applicant confirms the declaration (申请承诺书) before submitting,
+    and says how the result should reach them (the window defaults to it)."""
+    delivery_address = delivery_address.strip()
+    if delivery_method == DeliveryMethod.MAIL and not delivery_address:
+        raise ServiceError(_("选择免费邮寄时请填写邮寄地址。"))
     with transaction.atomic():
         application, scope = locked_for_editing(application_id, user)
         if scope is not EVERYTHING:
             raise ServiceError(_("申请已提交。"))
         application.declared_at = timezone.now()
-        application.save(update_fields=["declared_at", "stage_version"])
+        application.delivery_method = delivery_method
+        application.delivery_address = (
+            delivery_address if delivery_method == DeliveryMethod.MAIL else ""
+        )
+        application.save(
+            update_fields=["declared_at", "delivery_method", "delivery_address", "stage_version"]
+        )
         return application
 
 

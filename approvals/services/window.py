@@ -200,9 +200,13 @@ def clear_deficiency(application_id, clerk):
 
 
 def record_delivery(application_id, clerk, **details):
-    """送达: collected at the window or mailed; validated before the transition."""
+    """送达: collected at the window or mailed; validated before the
+    transition. What the clerk leaves out defaults to the applicant's choice."""
     with transaction.atomic():
         application = transitions.lock(Application, application_id)
+        details.setdefault("method", application.delivery_method)
+        if details["method"] == application.delivery_method and not details.get("address"):
+            details["address"] = application.delivery_address
         delivery = Delivery(application=application, delivered_by=clerk, **details)
         try:
             delivery.full_clean(exclude=["application", "delivered_by"])

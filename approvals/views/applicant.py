@@ -13,7 +13,13 @@ from stages.forms import SituationsForm, UnifiedForm
 from stages.models import Stage
 
 from .. import services
-from ..forms import MaterialForm, ProjectForm, StartApplicationForm, WithdrawForm
+from ..forms import (
+    MaterialForm,
+    ProjectForm,
+    StartApplicationForm,
+    SubmissionForm,
+    WithdrawForm,
+)
 from ..models import Application, Material, Project
 from ..services.delegation import request_agent, revoke_delegation
 from ..services.project_clock import project_clock
@@ -232,12 +238,18 @@ def upload_refused(request, application, kind, error):
 @login_required
 def application_review(request, pk):
     """Check your answers (核对信息): everything in one page with change
-    links, what still blocks submission, and the declaration."""
+    links, what still blocks submission, the way the result is delivered and
+    the declaration."""
     application = visible_application(request.user, pk)
     if not application.is_editable:
         return redirect("application_detail", pk=pk)
+    return review_page(request, application, SubmissionForm(application=application))
+
+
+def review_page(request, application, form):
     context = application_context(application, request.user)
     context["problems"] = services.problems_before_submission(application)
+    context["submission_form"] = form
     return render(request, "approvals/application_review.html", context)
 
 
@@ -247,10 +259,15 @@ def application_submit(request, pk):
     application = visible_application(request.user, pk)
     try:
         if application.is_editable:
-            if not request.POST.get("declaration"):
-                messages.error(request, _("请阅读并勾选申请承诺书。"))
-                return redirect("application_review", pk=pk)
-            services.declare(application.pk, request.user)
+            form = SubmissionForm(request.POST, application=application)
+            if not form.is_valid():
+                return review_page(request, application, form)
+            services.declare(
+                application.pk,
+                request.user,
+                form.cleaned_data["delivery_method"],
+                form.cleaned_data["delivery_address"],
+            )
         services.submit_application(application.pk, request.user)
     except services.StateConflict as error:
         # A double click lands here: the first click already submitted.

@@ -104,7 +104,12 @@ def _window_forms(application, transitions):
         )
         forms["refusal_form"] = RefusalForm()
     if "deliver" in transitions:
-        forms["delivery_form"] = DeliveryForm()
+        forms["delivery_form"] = DeliveryForm(
+            initial={
+                "method": application.delivery_method or None,
+                "address": application.delivery_address,
+            }
+        )
     if "withdraw" in transitions:
         forms["withdraw_form"] = WithdrawForm()
     return forms
