@@ -111,11 +111,24 @@ class CertificateAdmin(ReadOnlyAdmin):
         "application",
         "issued_on",
         "rendered_at",
+        "handed_over",
     ]
     list_filter = ["state", "certificate_type"]
-    list_select_related = ["certificate_type", "application"]
+    list_select_related = ["certificate_type", "application__delivery"]
     search_fields = ["number", "application__number", "application__project__name"]
     change_form_template = "certificates/admin/change_form.html"
+
+    @admin.display(description=_("送达"))
+    def handed_over(self, certificate):
+        """The window's hand-out or mail record that included this version."""
+        delivery = getattr(certificate.application, "delivery", None)
+        if delivery is None or not delivery.covers(certificate):
+            return "—"
+        if delivery.method == delivery.Method.MAIL:
+            return f"{delivery.get_method_display()} {delivery.get_carrier_display()} " + (
+                f"{delivery.tracking_number}（{delivery.delivered_at:%Y-%m-%d}）"
+            )
+        return f"{delivery.get_method_display()}（{delivery.delivered_at:%Y-%m-%d}）"
 
     class RevokeForm(forms.Form):
         reason = forms.CharField(

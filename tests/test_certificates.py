@@ -97,7 +97,7 @@ def site_selection(project, pdf_bytes):
 
 def pdf_text(path):
     return subprocess.run(
-        ["pdftotext", path, "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-raw", path, "-"], capture_output=True, text=True, check=True
     ).stdout
 
 
@@ -115,6 +115,34 @@ def compact(text):
 
 
 # --- Every type, as a person checks it ----------------------------------------
+
+# Labels each document prints (from its configured fields), and labels of
+# other documents it must not borrow: a restaurant licence says nothing of
+# construction scale, a construction permit names its contractor.
+OWN_LABELS = {
+    "site-selection-opinion": ["项目拟选位置", "拟用地面积"],
+    "land-planning-permit": ["用地单位", "批准用地机关", "土地用途"],
+    "engineering-planning-permit": ["建设项目名称", "设计单位"],
+    "construction-permit": ["施工单位", "监理单位", "合同工期"],
+    "completion-filing": ["竣工日期", "备案机关"],
+    "food-business-license": ["经营者名称", "经营项目", "日常监督管理机构"],
+}
+FOREIGN_LABELS = {
+    "site-selection-opinion": ["施工单位"],
+    "land-planning-permit": ["施工单位"],
+    "engineering-planning-permit": ["经营项目"],
+    "construction-permit": ["经营项目", "土地用途"],
+    "completion-filing": ["经营项目"],
+    "food-business-license": ["建设规模", "投资项目统一代码", "施工单位"],
+}
+
+
+@pytest.mark.django_db
+def test_every_seeded_certificate_type_passes_the_admin_checks(catalog):
+    call_command("loaddata", "open_restaurant", verbosity=0)
+    for certificate_type in CertificateType.objects.all():
+        certificate_type.full_clean()
+        assert certificate_type.printed_fields.strip(), certificate_type.code
 
 
 @pytest.mark.django_db
@@ -148,6 +176,10 @@ def test_every_certificate_type_renders_with_chinese_content(
         assert compact(certificate.application.project.name) in text
         assert certificate.number in text
         assert certificate.issuer in text  # 发证机关, e.g. 屯溪区自然资源和规划局
+        for label in OWN_LABELS[certificate.certificate_type.code]:
+            assert compact(label) in text, (certificate.certificate_type.code, label)
+        for label in FOREIGN_LABELS[certificate.certificate_type.code]:
+            assert compact(label) not in text, (certificate.certificate_type.code, label)
         fonts = pdf_fonts(path)
         embedded = [line for line in fonts.splitlines()[2:] if line.strip()]
         assert any("Portal-Serif-SC" in line for line in embedded), fonts

@@ -280,3 +280,48 @@ def _printed_values(certificate):
         index: certificate.printed_value(field["source"])
         for index, field in enumerate(certificate.printed["fields"])
     }
+
+
+# --- Hand-out (送达) ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_hand_out_waits_for_every_pdf_and_names_what_was_handed_over(
+    client, issued, officer, django_user_model
+):
+    application = issued.application
+    clerk = staff(Role.CLERK, "341000", "data")
+    certificates = list(application.certificates.order_by("number"))
+    assert len(certificates) == 2  # stage 1 issues two documents
+    Certificate.objects.filter(pk=certificates[1].pk).update(rendered_at=None)
+    with pytest.raises(services.ServiceError) as caught:
+        services.record_delivery(
+            application.pk,
+            clerk,
+            method="collect",
+            collector_name="王五",
+            collector_id_last4="1234",
+        )
+    assert "证照正在生成" in caught.value.message
+    assert not TransitionLog.objects.filter(application=application, transition="deliver").exists()
+
+    render_certificate(certificates[1].pk)
+    services.record_delivery(
+        application.pk, clerk, method="collect", collector_name="王五", collector_id_last4="1234"
+    )
+    notice = application.notifications.get(event="delivered", recipient=application.created_by)
+    assert all(c.number in notice.body for c in certificates)
+
+    # A later version (an amendment) has not been handed over; the old ones have.
+    new = amend_certificate(issued.pk, officer, {"project.address": "新地址"}, "地址变更")
+    client.force_login(application.created_by)
+    page = client.get(f"/applications/{application.pk}/").content.decode()
+    items = re.findall(r"<li>(.*?)</li>", page, re.S)
+    handed = [item for item in items if "已领取" in item]
+    assert len(handed) == 2 and all(new.number not in item for item in handed)
+    assert any(new.number in item and "已领取" not in item for item in items)
+
+    admin = django_user_model.objects.create_superuser("handout", "h@test.invalid", "pw-123456")
+    client.force_login(admin)
+    listing = client.get("/admin/approvals/certificate/").content.decode()
+    assert listing.count("窗口领取（") == 2

@@ -151,6 +151,13 @@ class Delivery(models.Model):
     def __str__(self):
         return f"{self.application} {self.get_method_display()}"
 
+    def covers(self, certificate):
+        """Whether this hand-out included the certificate: a version issued
+        after it (an amendment) has not been handed over yet."""
+        return certificate.application_id == self.application_id and (
+            certificate.created_at <= self.delivered_at
+        )
+
     def clean(self):
         errors = {}
         if self.method == self.Method.COLLECT:

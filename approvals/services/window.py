@@ -20,6 +20,7 @@ from ..models import (
     Delivery,
     Notice,
 )
+from ..models.certificate import CertificateState
 from . import transitions
 from .applications import open_review
 from .certificates import issue_certificates
@@ -214,17 +215,28 @@ def record_delivery(application_id, clerk, **details):
             raise ServiceError(
                 _("送达信息有误。"), [m for ms in error.message_dict.values() for m in ms]
             ) from error
+        certificates = list(
+            application.certificates.filter(state=CertificateState.VALID).order_by("number")
+        )
+        if any(not certificate.is_rendered for certificate in certificates):
+            raise ServiceError(_("证照正在生成，生成完毕后才能登记送达。"))
         transitions.run(application, "deliver", clerk, application=application)
         delivery.save()
+        handed_over = "、".join(c.number for c in certificates)
         notify(
             application.project.enterprise.members.all(),
             event="delivered",
             title=_("申请 %(number)s 的证照已%(method)s")
             % {"number": application.number, "method": delivery.get_method_display()},
             body=(
-                f"{delivery.get_carrier_display()} {delivery.tracking_number}"
+                _("证照编号：%(numbers)s。%(carrier)s %(tracking)s")
+                % {
+                    "numbers": handed_over,
+                    "carrier": delivery.get_carrier_display(),
+                    "tracking": delivery.tracking_number,
+                }
                 if delivery.method == Delivery.Method.MAIL
-                else ""
+                else _("证照编号：%(numbers)s。") % {"numbers": handed_over}
             ),
             application=application,
         )

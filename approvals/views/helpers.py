@@ -37,6 +37,7 @@ def application_context(application, user):
     transitions = {t.name for t in application.get_available_user_state_transitions(user)}
     configuration = application.configuration
     materials = list(application.materials.all())
+    delivery = Delivery.objects.filter(application=application).first()
     situations = {s["code"]: s["question"] for s in configuration.situations}
     may_edit = user.has_perm("approvals.edit_application", application)
     scope = edit_scope(application) if may_edit else None
@@ -71,12 +72,15 @@ def application_context(application, user):
         "timeline": list(
             TransitionLog.objects.filter(application=application).select_related("actor")
         ),
-        "certificates": list(application.certificates.select_related("certificate_type")),
+        "certificates": [
+            (certificate, delivery is not None and delivery.covers(certificate))
+            for certificate in application.certificates.select_related("certificate_type")
+        ],
         "transitions": transitions,
         "notices": list(application.notices.all()),
         "correction_notice": application.correction_notices.first(),
         "deficiency": Deficiency.objects.filter(application=application).first(),
-        "delivery": Delivery.objects.filter(application=application).first(),
+        "delivery": delivery,
         "open_suspensions": [
             s for s in application.suspensions.select_related("task__matter") if s.ended_on is None
         ],
