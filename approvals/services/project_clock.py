@@ -1,8 +1,24 @@
 """The project clock: working days from the first stage-1 submission to the
 construction permit (or today), against the 100-working-day target
-(开工前审批服务含中介时间最多100个工作日), split into applicant time
-(corrections: from the notice to the resubmission), intermediary time
-(中介服务) and government time (the rest)."""
+(开工前审批服务含中介时间最多100个工作日), split into applicant time,
+intermediary time (中介服务) and government time (the rest).
+
+Applicant time is every working day on which the applicant, not a
+department, holds the work:
+- an application is being corrected (from the correction notice to the
+  resubmission), or
+- every undecided review task of an application is waiting for the
+  applicant — a supplement request not yet answered, or drawings out for a
+  联合图审 revision round — and it had at least one undecided task.
+
+Review is parallel, so one department's supplement request does not stop
+the others: while any task of the application is still being reviewed (or
+is in a 特别程序, which is the government's procedure) the day stays
+government time. Only when the last running task also waits for the
+applicant does the day move. Overlapping waits (two tasks each waiting, or
+two applications of the project) count each day once. This keeps the
+government figure from shrinking through a single request for material,
+and never counts a day twice."""
 
 from dataclasses import dataclass
 
@@ -11,7 +27,8 @@ from django.utils import timezone
 
 from stages.calendar import CalendarNotAvailable, WorkingCalendar
 
-from ..models import Application, ApplicationState, TransitionLog
+from ..models import Application, ApplicationState
+from .applicant_time import applicant_days
 from .intermediary import working_days_used
 
 CONSTRUCTION_PERMIT_STAGE = 3
@@ -68,7 +85,13 @@ def project_clock(project, today=None):
     try:
         calendar = WorkingCalendar()
         total = calendar.working_days_between(started_on, ended_on)
-        applicant = _correction_days(calendar, applications, ended_on)
+        applicant = len(
+            {
+                day
+                for day in applicant_days(calendar, applications, ended_on)
+                if started_on < day <= ended_on
+            }
+        )
         intermediary = working_days_used(project, today=ended_on, calendar=calendar)
     except CalendarNotAvailable:
         return None
@@ -81,22 +104,3 @@ def project_clock(project, today=None):
         intermediary=intermediary,
         target=settings.PORTAL_PROJECT_TARGET_WORKING_DAYS,
     )
-
-
-def _correction_days(calendar, applications, until):
-    """Working days between each correction notice and its resubmission."""
-    rows = TransitionLog.objects.filter(
-        application__in=applications,
-        subject_type="approvals.application",
-        transition__in=["request_correction", "resubmit"],
-    ).order_by("application_id", "created_at")
-    days, opened = 0, {}
-    for row in rows:
-        day = timezone.localtime(row.created_at).date()
-        if row.transition == "request_correction":
-            opened[row.application_id] = day
-        elif row.application_id in opened:
-            days += calendar.working_days_between(opened.pop(row.application_id), day)
-    for start in opened.values():
-        days += calendar.working_days_between(start, until)
-    return days
