@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "api",
     "queueing",
     "supervision",
+    "exchange",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -168,6 +169,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "approvals.redeliver_outbox",
         "schedule": crontab(hour=2, minute=0),
     },
+    # 数据共享: rows changed since the last run, to the national tables' files.
+    "exchange-export-spgl": {
+        "task": "exchange.export_spgl",
+        "schedule": crontab(minute=40),
+    },
     # Daily / weekly / 10-day reports: due ones are created just after
     # midnight; the hourly runs catch up on anything a down worker or
     # broker missed (one report per kind+period+jurisdiction, so no doubles).
@@ -176,6 +182,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=15),
     },
 }
+
+# An export (exchange/) takes only rows changed at least this long ago, so a
+# transaction still open when it reads cannot slip behind its cursor.
+EXCHANGE_SPGL_SETTLE_SECONDS = env.int("EXCHANGE_SPGL_SETTLE_SECONDS", default=120)
 
 PORTAL_CERTIFICATE_FONT_DIR = BASE_DIR / "static" / "fonts"
 PORTAL_PUBLIC_BASE_URL = env("PORTAL_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
