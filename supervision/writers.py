@@ -1,0 +1,100 @@
+"""Tables to CSV and XLSX.
+
+CSV is UTF-8 with a byte-order mark so Excel on Chinese Windows opens it
+right. Text that a spreadsheet would take for a formula (project names come
+from applicants) is prefixed with an apostrophe — CSV/formula injection."""
+
+import csv
+import datetime
+import io
+
+from django.utils.functional import Promise
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the heading row
+SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+
+
+def cell(value):
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _text(value):
+    value = cell(value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_chunks(tables, preface=()):
+    """Encoded CSV, line by line (for a streaming response). With more than
+    one table (reports), each starts with its title and ends with a blank
+    line; `preface` rows (report heading) come first."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff".encode()
+    for row in preface:
+        yield writer.writerow([_text(v) for v in row]).encode()
+    several = len(tables) > 1
+    for table in tables:
+        if several:
+            yield writer.writerow([_text(table.title)]).encode()
+        yield writer.writerow([_text(c) for c in table.columns]).encode()
+        written = 0
+        for row in table.rows:
+            written += 1
+            yield writer.writerow([_text(v) for v in row]).encode()
+        if not written and table.empty:
+            yield writer.writerow([_text(table.empty)]).encode()
+        if several:
+            yield b"\r\n"
+
+
+def csv_bytes(tables, preface=()):
+    return b"".join(csv_chunks(tables, preface))
+
+
+def xlsx_bytes(tables, preface=()):
+    """One sheet per table (write-only mode: rows are not kept in memory)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    if preface:
+        sheet = workbook.create_sheet(title="说明")
+        for row in preface:
+            sheet.append([cell(v) for v in row])
+    used = set()
+    for table in tables:
+        sheet = workbook.create_sheet(title=_sheet_title(str(table.title), used))
+        sheet.append([cell(c) for c in table.columns])
+        written = 0
+        for row in table.rows:
+            if written >= XLSX_MAX_ROWS:
+                break
+            sheet.append([cell(v) for v in row])
+            written += 1
+        if not written and table.empty:
+            sheet.append([cell(table.empty)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet_title(title, used):
+    base = title.translate(SHEET_FORBIDDEN)[:28] or "Sheet"
+    name, n = base, 1
+    while name in used:
+        n += 1
+        name = f"{base}{n}"
+    used.add(name)
+    return name
