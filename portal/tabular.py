@@ -1,4 +1,5 @@
-"""Tables to CSV and XLSX.
+"""Tables — a title, column headings and rows of plain values — and their
+CSV and XLSX downloads, the one way every list and report exports.
 
 CSV is UTF-8 with a byte-order mark so Excel on Chinese Windows opens it
 right. Text that a spreadsheet would take for a formula (project names come
@@ -7,12 +8,25 @@ from applicants) is prefixed with an apostrophe — CSV/formula injection."""
 import csv
 import datetime
 import io
+from dataclasses import dataclass
 
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.functional import Promise
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the heading row
 SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list
+    rows: object  # list or iterator of lists
+    empty: str = ""
 
 
 def cell(value):
@@ -98,3 +112,17 @@ def _sheet_title(title, used):
         name = f"{base}{n}"
     used.add(name)
     return name
+
+
+def download(tables, filename, fmt, preface=()):
+    """The tables as an attachment: CSV streamed, XLSX built in memory;
+    never cached, since lists hold non-public data."""
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            csv_chunks(tables, preface), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(xlsx_bytes(tables, preface), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

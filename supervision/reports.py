@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.tabular import csv_bytes, xlsx_bytes
 from stages.calendar import CalendarNotAvailable
 from stages.models import Jurisdiction
 
@@ -21,7 +22,6 @@ from .filters import Filters
 from .models import Report, ReportRecipient
 from .periods import Period, completed_periods
 from .scope import Scope
-from .writers import csv_bytes, xlsx_bytes
 
 logger = logging.getLogger(__name__)
 

@@ -1,26 +1,16 @@
-"""Figures as tables — title, column headings, rows of plain values — the
-one shape the page's number tables, the CSV/XLSX exports and the reports
-all print. Lists may be iterators (exports stream them)."""
-
-from dataclasses import dataclass
+"""Figures as tables (portal.tabular.Table), the one shape the page's number
+tables, the CSV/XLSX exports and the reports all print. Lists may be
+iterators (exports stream them)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from approvals.models import ApplicationState
+from portal.tabular import Table
 
 from .statistics.counts import SHOWN_STATES
 from .statistics.target import STATUSES
-
-
-@dataclass
-class Table:
-    key: str
-    title: str
-    columns: list
-    rows: object  # list or iterator of lists
-    empty: str = ""
 
 
 def one_decimal(value):

@@ -2,22 +2,21 @@
 
 from urllib.parse import urlencode
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from portal.tabular import FORMATS, download
 from stages.calendar import CalendarNotAvailable
 
 from .. import exports, tables
 from ..dashboard_charts import charts
 from ..figures import collect
 from ..forms import DashboardFilterForm
-from ..writers import csv_chunks, xlsx_bytes
 from .access import supervisor_required
 
 # The page lists the first rows; the export has them all.
 LIST_LIMIT = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @supervisor_required
@@ -53,7 +52,7 @@ def dashboard(request):
 @supervisor_required
 def export(request, key, fmt):
     form = DashboardFilterForm(request.GET, user=request.user)
-    if key not in exports.BUILDERS or fmt not in ("csv", "xlsx"):
+    if key not in exports.BUILDERS or fmt not in FORMATS:
         return HttpResponse(_("没有这个清单或格式。"), status=404, content_type="text/plain")
     if not form.is_valid():
         problems = "；".join(str(e) for errors in form.errors.values() for e in errors)
@@ -63,13 +62,5 @@ def export(request, key, fmt):
         table = exports.table(key, form.scope(), filters, form.today)
     except CalendarNotAvailable as error:
         return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
-    name = f"{key}-{filters.period.start:%Y%m%d}-{filters.period.end:%Y%m%d}.{fmt}"
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_chunks([table]), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(xlsx_bytes([table]), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    name = f"{key}-{filters.period.start:%Y%m%d}-{filters.period.end:%Y%m%d}"
+    return download([table], name, fmt)
