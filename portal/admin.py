@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CreditRecord, Enterprise, User
+from .models import CreditRecord, Enterprise, Invitation, User
 
 
 @admin.register(Enterprise)
@@ -21,12 +21,19 @@ class UserAdmin(DjangoUserAdmin):
     autocomplete_fields = ["enterprise"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("角色与单位"), {"fields": ("role", "enterprise", "phone")}),
+        (_("角色与单位"), {"fields": ("role", "enterprise", "is_enterprise_admin", "phone")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         (_("角色与单位"), {"fields": ("role", "enterprise")}),
     )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "enterprise", "invited_by", "created_at", "accepted_at", "revoked_at"]
+    search_fields = ["email", "enterprise__name"]
+    raw_id_fields = ["enterprise", "invited_by", "accepted_by"]
 
 
 @admin.register(CreditRecord)

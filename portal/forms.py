@@ -1,4 +1,5 @@
-"""Applicant self-registration: the enterprise and its first 经办人 together."""
+"""Applicant self-registration: the enterprise and its first 经办人 (its
+administrator) together; colleagues joining by invitation; inviting them."""
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
@@ -60,5 +61,36 @@ class RegistrationForm(UserCreationForm):
         user = super().save(commit=False)
         user.role = Role.APPLICANT
         user.enterprise = enterprise
+        user.is_enterprise_admin = True
         user.save()
         return user
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("同事的电子邮箱"), help_text=_("邀请链接将发送到该邮箱，7 天内有效。")
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class JoinForm(UserCreationForm):
+    """The invitee's own account: the email and enterprise come from the
+    invitation, not from the form."""
+
+    last_name = forms.CharField(label=_("经办人姓名"), max_length=50)
+    phone = forms.RegexField(
+        label=_("手机号码"),
+        regex=r"^1[3-9]\d{9}$",
+        error_messages={"invalid": _("请输入11位中国大陆手机号码。")},
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "last_name", "phone")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

@@ -65,6 +65,11 @@ class User(AbstractUser):
         help_text=_("申请人所属的建设单位；工作人员留空。"),
     )
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    is_enterprise_admin = models.BooleanField(
+        _("企业管理员"),
+        default=False,
+        help_text=_("可邀请和移除本单位经办人；企业的首位注册人。"),
+    )
 
     class Meta:
         verbose_name = _("用户")
@@ -96,6 +101,44 @@ class User(AbstractUser):
     @property
     def works_in_back_office(self):
         return self.role in STAFF_ROLES
+
+
+class Invitation(models.Model):
+    """An enterprise administrator's invitation to a colleague. The mailed
+    link carries this row's id, signed and time-stamped (portal/membership.py);
+    the row makes it single-use and revocable."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("电子邮箱"))
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("邀请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        verbose_name=_("接受人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("成员邀请")
+        verbose_name_plural = _("成员邀请")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.enterprise.name} → {self.email}"
+
+    @property
+    def is_pending(self):
+        return self.accepted_at is None and self.revoked_at is None
 
 
 class NotificationPreferenceQuerySet(models.QuerySet):
