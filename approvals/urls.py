@@ -68,6 +68,7 @@ urlpatterns = [
     path("staff/tasks/<int:pk>/supplement/", clock.request_supplement, name="task_supplement"),
     path("staff/suspensions/<int:pk>/resume/", clock.resume_suspension, name="suspension_resume"),
     path("staff/window/", staff.clerk_inbox, name="clerk_inbox"),
+    path("staff/window/export.<str:fmt>", staff.clerk_inbox_export, name="clerk_inbox_export"),
     path("staff/walk-in/", walk_in.walk_in_start, name="walk_in_start"),
     path("staff/walk-in/<int:enterprise_pk>/", walk_in.walk_in_project, name="walk_in_project"),
     path(

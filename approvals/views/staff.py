@@ -6,15 +6,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.models import Role
+from portal.tabular import FORMATS, download
 
 from .. import services
 from ..forms import OpinionForm, SupplementRequestForm, SuspensionForm
-from ..inbox import InboxFilterForm, annotate_rows, state_counts
+from ..inbox import InboxFilterForm, annotate_rows, export_table, state_counts
 from ..models import Application, ApplicationState, ReviewTask, ReviewTaskState
 from .helpers import application_context, report_service_error, visible_application
 
@@ -63,6 +66,18 @@ def clerk_inbox(request):
             "current_state": form.data.get("state", ""),
         },
     )
+
+
+@role_required(Role.CLERK)
+def clerk_inbox_export(request, fmt):
+    """The inbox list with its filters applied, every row, as CSV or XLSX."""
+    if fmt not in FORMATS:
+        raise Http404
+    scoped = Application.objects.visible_to(request.user).exclude(state=ApplicationState.DRAFT)
+    form = InboxFilterForm(request.GET)
+    applications = form.filtered(scoped).select_related("project__enterprise", "stage")
+    name = f"applications-{timezone.localdate():%Y%m%d}"
+    return download([export_table(applications)], name, fmt)
 
 
 @role_required(Role.CLERK)
