@@ -28,12 +28,13 @@ def submit_application(application_id, user):
             problems = problems_before_submission(application)
             if problems:
                 raise SubmissionIncomplete(_("申请尚不完整，不能提交。"), problems)
-        transitions.run(application, "submit", user, application=application)
+        # Numbered before the transition so its history row (and the
+        # webhooks written with it) already carry the number.
         if not application.number:
             application.number = (
                 f"{timezone.localdate():%Y%m%d}{application.stage.number:02d}{application.pk:06d}"
             )
-            application.save(update_fields=["number"])
+        transitions.run(application, "submit", user, application=application)
         issue_notice(
             application,
             Notice.Kind.RECEIPT,
