@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "api",
     "queueing",
     "supervision",
+    "webhooks",
     "exchange",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -174,6 +175,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exchange.export_spgl",
         "schedule": crontab(minute=40),
     },
+    # Webhook deliveries whose message was lost (broker down at commit, a
+    # retry never scheduled); each delivery is idempotent.
+    "webhooks-requeue-pending": {
+        "task": "webhooks.requeue_pending",
+        "schedule": 60.0,
+    },
     # Daily / weekly / 10-day reports: due ones are created just after
     # midnight; the hourly runs catch up on anything a down worker or
     # broker missed (one report per kind+period+jurisdiction, so no doubles).
@@ -211,6 +218,19 @@ PORTAL_SMS_BACKEND = env("PORTAL_SMS_BACKEND", default="portal.sms.LoggingSmsBac
 PORTAL_SMS_GATEWAY_URL = env("PORTAL_SMS_GATEWAY_URL", default="")
 PORTAL_SMS_API_KEY = env("PORTAL_SMS_API_KEY", default="")
 PORTAL_SMS_TIMEOUT = env.float("PORTAL_SMS_TIMEOUT", default=10)
+# Webhooks (webhooks/): each POST waits at most WEBHOOKS_TIMEOUT seconds;
+# failures retry after 30 s, 1, 2, 4 … minutes (at most an hour apart) and
+# the row is `failed` after WEBHOOKS_MAX_ATTEMPTS (about 5 hours of trying).
+WEBHOOKS_TIMEOUT = env.float("WEBHOOKS_TIMEOUT", default=10)
+WEBHOOKS_MAX_ATTEMPTS = env.int("WEBHOOKS_MAX_ATTEMPTS", default=12)
+WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=30)
+WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=3600)
+# Credit status (portal/credit.py): the local list kept in admin, or
+# "portal.credit.HttpCreditSource" to ask a credit system at PORTAL_CREDIT_URL.
+PORTAL_CREDIT_SOURCE = env("PORTAL_CREDIT_SOURCE", default="portal.credit.LocalCreditList")
+PORTAL_CREDIT_URL = env("PORTAL_CREDIT_URL", default="")
+PORTAL_CREDIT_TOKEN = env("PORTAL_CREDIT_TOKEN", default="")
+PORTAL_CREDIT_TIMEOUT = env.float("PORTAL_CREDIT_TIMEOUT", default=3)
 # Events listed on the notification preferences page: named here so portal
 # need not import approvals (dependencies point approvals → portal).
 PORTAL_NOTIFICATION_EVENTS = "approvals.notification_templates.event_choices"
