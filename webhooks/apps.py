@@ -14,7 +14,8 @@ class WebhooksConfig(AppConfig):
 
         # The log row is written by every transition inside its transaction,
         # so a receiver here writes the outbox rows in that same transaction
-        # without approvals knowing webhooks exist.
+        # without approvals knowing webhooks exist. (A bulk_create of log rows
+        # would bypass it; nothing writes the log that way.)
         post_save.connect(
             on_transition_logged, sender=TransitionLog, dispatch_uid="webhooks.outbox"
         )
