@@ -16,7 +16,7 @@ from stages.configuration import Configuration
 from stages.models import Jurisdiction, Stage, StageVersion
 
 from ..rules import transition_permission
-from .clock import Clocked
+from .clock import Clocked, warning_indexes
 from .project import Project
 from .visibility import scoped_to
 
@@ -137,6 +137,7 @@ class Application(Clocked):
                 fields=["jurisdiction", "state", "submitted_at"],
                 name="application_district_inbox_idx",
             ),
+            *warning_indexes("application", Q(state=S.IN_REVIEW)),
         ]
         constraints = [
             models.UniqueConstraint(

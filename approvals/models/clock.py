@@ -62,6 +62,25 @@ class Clocked(models.Model):
         return self.paused_since is not None
 
 
+def warning_indexes(prefix, open_rows):
+    """Partial indexes holding only the open, running rows not yet warned at
+    each level: the sweep reads what crossed a threshold without walking
+    the overdue rows it warned on earlier runs."""
+    running = open_rows & models.Q(paused_since__isnull=True)
+    return [
+        models.Index(
+            fields=["due_on"],
+            condition=running & models.Q(warned_red_at__isnull=True),
+            name=f"{prefix}_red_sweep_idx",
+        ),
+        models.Index(
+            fields=["yellow_on"],
+            condition=running & models.Q(warned_yellow_at__isnull=True),
+            name=f"{prefix}_yellow_sweep_idx",
+        ),
+    ]
+
+
 def calendar_today():
     from django.utils import timezone
 

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
@@ -10,7 +11,7 @@ from stages.models import Department, Jurisdiction, Matter
 
 from ..rules import transition_permission
 from .application import Application
-from .clock import Clocked
+from .clock import Clocked, warning_indexes
 
 
 class ReviewTaskState(models.TextChoices):
@@ -23,6 +24,7 @@ class ReviewTaskState(models.TextChoices):
 
 
 T = ReviewTaskState
+UNDECIDED = [T.PENDING, T.REVIEWING, T.NEEDS_SUPPLEMENT, T.SUSPENDED]
 
 
 class ReviewTaskQuerySet(models.QuerySet):
@@ -68,6 +70,23 @@ class ReviewTask(Clocked):
         ordering = ["due_on", "id"]
         constraints = [
             models.UniqueConstraint(fields=["application", "matter"], name="one_task_per_matter")
+        ]
+        # A department may hold hundreds of thousands of tasks: the inbox
+        # walks these in due order (benchmarks/reviewer_inbox.py), and the
+        # warning sweep reads only rows not yet warned (benchmarks/warning_sweep.py).
+        indexes = [
+            models.Index(
+                fields=["department", "due_on", "id"],
+                condition=Q(state__in=[T.PENDING, T.REVIEWING]),
+                name="task_inbox_open_due_idx",
+            ),
+            models.Index(fields=["department", "due_on", "id"], name="task_inbox_due_idx"),
+            models.Index(
+                fields=["department", "jurisdiction", "state"],
+                condition=Q(state__in=UNDECIDED),
+                name="task_inbox_undecided_idx",
+            ),
+            *warning_indexes("task", Q(state__in=[T.PENDING, T.REVIEWING])),
         ]
 
     def __str__(self):
