@@ -17,7 +17,7 @@ class SituationSerializer(serializers.ModelSerializer):
 
 class MatterSerializer(serializers.ModelSerializer):
     department = CodeNameSerializer()
-    situation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    situation = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     certificate_type = CodeNameSerializer(allow_null=True)
 
     class Meta:
@@ -36,8 +36,10 @@ class MatterSerializer(serializers.ModelSerializer):
 
 class MaterialRequirementSerializer(serializers.ModelSerializer):
     extensions = serializers.ListField(child=serializers.CharField(), read_only=True)
-    situation = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    from_certificate_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    situation = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    from_certificate_type = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     matters = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     template_url = serializers.SerializerMethodField()
 
