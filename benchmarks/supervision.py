@@ -1,10 +1,12 @@
 """Supervision dashboard and report generation times with many applications.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \
-        .venv/bin/python -m benchmarks.supervision [--projects 200000] [--repeat 20]
+        .venv/bin/python -m benchmarks.supervision [--applications 200000] [--repeat 20]
 
-Seeds (once) N projects with `seed_demo --projects N` (one application
-each, review tasks from acceptance on), then:
+Seeds (once) projects walking the construction stages until N applications
+exist, with about five review tasks per application (1,000,000 at the
+default), delegations and intermediary engagements — set-based, see
+`supervision_data` — then:
 
 - requests the dashboard in-process through Django's test client as the
   city-level supervisor (who sees everything) and as a district one, for
@@ -17,25 +19,34 @@ each, review tasks from acceptance on), then:
 
 import argparse
 import datetime
+import io
 import os
 import tempfile
 import time
 
-from benchmarks.common import ensure_projects, setup, timed
+from benchmarks import supervision_data
+from benchmarks.common import setup, timed
 
 DISTRICT_SUPERVISOR = "bench_supervisor_tunxi"
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--projects", type=int, default=200_000)
+    parser.add_argument("--applications", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="supervision-bench-"))
     setup()
-    ensure_projects(args.projects)
 
+    from django.core.management import call_command
     from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    have = supervision_data.seeded_applications()
+    if have < args.applications:
+        seconds = supervision_data.seed(args.applications - have)
+        print(f"seeded {args.applications - have:,} applications in {seconds:.1f} s")
 
     from approvals.models import Application, ReviewTask
 
@@ -45,6 +56,11 @@ def main():
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
+    from supervision import summaries
+
+    started = time.perf_counter()
+    summaries.refresh(force=True)
+    print(f"duration summary rebuilt in {time.perf_counter() - started:.1f} s")
     print(
         f"applications in database: {Application.objects.count():,}; "
         f"review tasks: {ReviewTask.objects.count():,}"

@@ -6,6 +6,21 @@ a table of the same numbers, which is also what screen readers get."""
 
 from dataclasses import dataclass, field
 
+# Fills for print, where the page's stylesheet does not reach into the SVG
+# (the same colours as static/css/supervision.css).
+PRINT_FILLS = {
+    "bar-waiting": "#bf8700",
+    "bar-reviewing": "#0969da",
+    "bar-done": "#1a7f37",
+    "bar-closed": "#8c959f",
+    "bar-red": "#cf222e",
+    "bar-over": "#cf222e",
+    "bar-yellow": "#d4a72c",
+    "bar-at_risk": "#d4a72c",
+    "bar-on_track": "#1a7f37",
+    "bar-average": "#0969da",
+    "bar-p90": "#8250df",
+}
 ROW_HEIGHT = 22  # the label line
 BAR_HEIGHT = 12
 BAR_GAP = 4

@@ -6,6 +6,9 @@ from .charts import build
 from .statistics.target import STATUSES
 from .tables import STATUS_LABELS, minutes
 
+# A chart shows the busiest rows; its table beside it has them all.
+CHART_ROWS = 15
+
 
 def charts(figures):
     found = {
@@ -69,6 +72,29 @@ def charts(figures):
             for row in figures.window
         ],
         duration_series,
+    )
+    found["agents"] = build(
+        "agents",
+        _("代办员工作量（申请数）"),
+        [
+            (row["name"], [row["open"], row["applications"] - row["open"]])
+            for row in figures.agents[:CHART_ROWS]
+        ],
+        [("bar-reviewing", _("在办")), ("bar-done", _("已办结/其他"))],
+        stacked=True,
+    )
+    found["intermediaries"] = build(
+        "intermediaries",
+        _("中介服务（件）"),
+        [
+            (row["name"], [row["started"], row["finished"], row["in_service"]])
+            for row in figures.intermediaries[:CHART_ROWS]
+        ],
+        [
+            ("bar-waiting", _("本期开始")),
+            ("bar-done", _("本期完成")),
+            ("bar-reviewing", _("服务中")),
+        ],
     )
     return found
 

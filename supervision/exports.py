@@ -5,7 +5,7 @@ from stages.calendar import CalendarNotAvailable, WorkingCalendar
 
 from . import tables
 from .escalations import open_escalations
-from .statistics import counts, durations, target, warnings, window
+from .statistics import counts, durations, target, warnings, window, workloads
 from .workdays import WorkingDayNumbers
 
 CHUNK = 2000
@@ -86,6 +86,10 @@ BUILDERS = {
     "projects": _projects,
     "window": _window,
     "escalations": _escalations,
+    "agents": lambda c: tables.agents_table(workloads.agents(c.scope, c.filters)),
+    "intermediaries": lambda c: tables.intermediaries_table(
+        workloads.intermediaries(c.scope, c.filters)
+    ),
 }
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from stages.calendar import CalendarNotAvailable, WorkingCalendar
 
 from .escalations import escalations_in_period, open_escalations
-from .statistics import counts, durations, target, warnings, window
+from .statistics import counts, durations, target, warnings, window, workloads
 from .workdays import WorkingDayNumbers
 
 
@@ -28,6 +28,8 @@ class Figures:
     projects: dict = field(default_factory=dict)
     project_list: list = field(default_factory=list)
     window: list = field(default_factory=list)
+    agents: list = field(default_factory=list)
+    intermediaries: list = field(default_factory=list)
     open_escalations: list = field(default_factory=list)
     period_escalations: list = field(default_factory=list)
     calendar_problem: str = ""
@@ -72,6 +74,8 @@ def collect(scope, filters, today, *, limit=None, with_period_escalations=False)
         figures.projects = target.summary(scope, filters, numbers, today)
         figures.project_list = list(target.project_list(scope, filters, numbers, today, limit))
     figures.window = window.window_figures(scope, filters)
+    figures.agents = workloads.agents(scope, filters)
+    figures.intermediaries = workloads.intermediaries(scope, filters)
     figures.open_escalations = list(open_escalations(scope, filters)[: limit or None])
     if with_period_escalations:
         figures.period_escalations = list(escalations_in_period(scope, filters))

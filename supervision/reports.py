@@ -17,6 +17,7 @@ from stages.calendar import CalendarNotAvailable
 from stages.models import Jurisdiction
 
 from . import exports, tables
+from .dashboard_charts import charts
 from .figures import collect
 from .filters import Filters
 from .models import Report, ReportRecipient
@@ -116,7 +117,7 @@ def _pdf(figures, heading):
         {
             **heading,
             "figures": figures,
-            "summary_tables": _summary_tables(figures),
+            "sections": _sections(figures),
             "warning_table": tables.warnings_table(figures.warning_tasks),
             "warning_total": figures.warning_total,
             "project_table": tables.projects_table(figures.project_list),
@@ -130,6 +131,19 @@ def _pdf(figures, heading):
     return write_pdf(html)
 
 
+# The dashboard's chart drawn above each summary table (the same geometry).
+CHART_OF_TABLE = {"warnings_by_department": "warnings", "projects_summary": "projects"}
+
+
+def _sections(figures):
+    """[(table, chart or None)] for the PDF: each chart with its numbers."""
+    drawn = charts(figures)
+    return [
+        (table, drawn.get(CHART_OF_TABLE.get(table.key, table.key)))
+        for table in _summary_tables(figures)
+    ]
+
+
 def _summary_tables(figures):
     return [
         tables.stages_table(figures.stage_counts),
@@ -139,6 +153,8 @@ def _summary_tables(figures):
         tables.durations_department_table(figures.department_durations),
         tables.projects_summary_table(figures.projects),
         tables.window_table(figures.window),
+        tables.agents_table(figures.agents),
+        tables.intermediaries_table(figures.intermediaries),
     ]
 
 

@@ -270,6 +270,54 @@ def window_table(rows):
     )
 
 
+def agents_table(rows):
+    return Table(
+        "agents",
+        _("代办员工作量"),
+        [_("代办员"), _("代办项目"), _("申请"), _("在办申请"), _("本期提交")],
+        [
+            [
+                row["name"],
+                row["projects"],
+                row["applications"],
+                row["open"],
+                row["submitted_in_period"],
+            ]
+            for row in rows
+        ],
+        _("没有在办的代办委托。"),
+    )
+
+
+def intermediaries_table(rows):
+    return Table(
+        "intermediaries",
+        _("中介服务"),
+        [
+            _("中介机构"),
+            _("本期开始"),
+            _("本期完成"),
+            _("服务中"),
+            _("平均用时（工作日）"),
+            _("平均评分"),
+            _("评价数"),
+        ],
+        [
+            [
+                row["name"],
+                row["started"],
+                row["finished"],
+                row["in_service"],
+                one_decimal(row["average_days"]),
+                one_decimal(row["average_rating"]),
+                row["rated"],
+            ]
+            for row in rows
+        ],
+        _("本期没有中介服务。"),
+    )
+
+
 def escalations_table(escalations, title=None):
     def rows():
         for escalation in escalations:

@@ -185,7 +185,9 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(city, client):
     some_of_everything(6)
     many = queries_for(client, URL + PERIOD)
     assert many == few
-    assert few <= 22
+    # 22 before, + the summary's edge for the two duration figures, + the
+    # agent and intermediary workloads.
+    assert few <= 26
     # Narrowed by stage and department: two more, to look the choices up.
     filtered = URL + PERIOD + "&stage=3&department=3&level=red"
     assert queries_for(client, filtered) == few + 2
@@ -365,3 +367,22 @@ def test_the_return_link_after_escalating_stays_on_this_site(city, client):
     page = client.get(f"{URL}tasks/{overdue.pk}/escalate/?next=javascript:alert(1)")
     assert 'href="javascript:' not in page.content.decode()
     assert 'value="javascript:' not in page.content.decode().split("<main", 1)[1]
+
+
+def test_agent_and_intermediary_workloads_each_have_a_chart_and_a_table(city, client):
+    from approvals.models import Delegation
+
+    from .factories import UserFactory
+
+    owner = project()
+    application("land-planning", owner, state="in_review", submitted_at=local("2026-11-03"))
+    agent = UserFactory(role=Role.AGENT, last_name="代办乙", first_name="")
+    Delegation.objects.create(project=owner, agent=agent, requested_by=owner.created_by)
+    page = client.get(URL + PERIOD).content.decode()
+    section = page.split('id="workloads"', 1)[1].split("</section>", 1)[0]
+    agents = section.split("中介机构", 1)[0]
+    assert agents.index('<svg class="bar-chart"') < agents.index('<table class="numbers">')
+    assert "代办乙" in agents.split('<table class="numbers">', 1)[1]
+    assert "本期没有中介服务" in section
+    response = client.get("/staff/supervision/export/agents.csv" + PERIOD)
+    assert "代办乙,1,1,1,1" in b"".join(response.streaming_content).decode("utf-8-sig")

@@ -11,6 +11,7 @@ import time_machine
 from django.core import mail
 from django.db import IntegrityError, transaction
 from openpyxl import load_workbook
+from PIL import Image
 
 from portal.models import Role
 from stages.models import Jurisdiction
@@ -264,3 +265,51 @@ def test_an_on_demand_report_refuses_a_bad_period(catalog, client, data, message
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Report.objects.exists()
+
+
+def test_the_pdf_draws_each_chart_above_its_numbers(catalog, tmp_path):
+    from approvals.models import Delegation
+
+    from .factories import UserFactory
+
+    for decided in ("2026-11-04", "2026-11-10"):
+        decided_task("drawing-review", "2026-11-02", local(decided))
+    owner = project()
+    application("land-planning", owner, state="in_review", submitted_at=local("2026-11-03"))
+    agent = UserFactory(role=Role.AGENT, last_name="代办甲", first_name="")
+    Delegation.objects.create(project=owner, agent=agent, requested_by=owner.created_by)
+    report, _ = reports.request_report(
+        "custom", Period(day("2026-11-01"), day("2026-11-20")), city()
+    )
+    report = reports.generate(report.pk)
+    text = " ".join(pdf_text(report).split())
+    # Each chart (titled unlike its table) comes before the table's header row.
+    for chart_title, table_title in (
+        ("各阶段申请（按状态）", "阶段 已提交待受理 补正中"),
+        ("代办员工作量（申请数）", "代办员 代办项目 申请 在办申请 本期提交"),
+    ):
+        assert chart_title in text
+        assert text.index(chart_title) < text.index(table_title)
+    # The agent's bar is labelled in the SVG, and the table holds its numbers.
+    section = text.split("代办员工作量（申请数）", 1)[1]
+    assert section.count("代办甲") >= 2
+    assert "代办甲 1 1 1 1" in section
+    # The bars are drawn: the first page holds the 审查中 blue of the stage chart.
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "40",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            report.pdf.path,
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    colours = Image.open(tmp_path / "page.png").convert("RGB").getcolors(1 << 16)
+    assert any(colour == (9, 105, 218) for _count, colour in colours)

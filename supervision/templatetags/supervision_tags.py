@@ -16,3 +16,11 @@ def absolute(value):
 def is_number(value):
     """Numbers are right-aligned in the tables (bool is not a number here)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@register.filter
+def print_fill(css):
+    """The fill a chart segment's CSS class stands for, for the PDF."""
+    from supervision.charts import PRINT_FILLS
+
+    return PRINT_FILLS.get(css, "#57606a")

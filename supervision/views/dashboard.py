@@ -42,6 +42,8 @@ def dashboard(request):
                 ),
                 "projects": tables.projects_summary_table(figures.projects),
                 "window": tables.window_table(figures.window),
+                "agents": tables.agents_table(figures.agents),
+                "intermediaries": tables.intermediaries_table(figures.intermediaries),
             },
             "query": urlencode(form.query()),
             "list_limit": LIST_LIMIT,
