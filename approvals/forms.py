@@ -172,14 +172,7 @@ class WithdrawForm(forms.Form):
 class DeliveryForm(forms.ModelForm):
     class Meta:
         model = Delivery
-        fields = [
-            "method",
-            "collector_name",
-            "collector_id_last4",
-            "carrier",
-            "tracking_number",
-            "address",
-        ]
+        fields = Delivery.RECORDED_FIELDS
         widgets = {"method": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):

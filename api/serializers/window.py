@@ -45,15 +45,7 @@ class RefusalSerializer(serializers.Serializer):
 class DeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = Delivery
-        fields = [
-            "method",
-            "collector_name",
-            "collector_id_last4",
-            "carrier",
-            "tracking_number",
-            "address",
-            "delivered_at",
-        ]
+        fields = [*Delivery.RECORDED_FIELDS, "delivered_at"]
         read_only_fields = ["delivered_at"]
 
 

@@ -122,6 +122,16 @@ class Delivery(models.Model):
         Carrier.JD: re.compile(r"^JD[0-9A-Z]{13,18}$"),
     }
 
+    # What the clerk records (the page's form and the API both take these).
+    RECORDED_FIELDS = [
+        "method",
+        "collector_name",
+        "collector_id_last4",
+        "carrier",
+        "tracking_number",
+        "address",
+    ]
+
     application = models.OneToOneField(
         Application, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="delivery"
     )
