@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +17,9 @@ from portal.tabular import FORMATS, download
 from .. import services
 from ..forms import OpinionForm, SupplementRequestForm, SuspensionForm
 from ..inbox import InboxFilterForm, annotate_rows, export_table, state_counts
-from ..models import Application, ApplicationState, ReviewTask, ReviewTaskState
+from ..models import Application, ApplicationState, ReviewTask
+from ..task_inbox import CappedPaginator, TaskInboxForm, split_escalated
+from ..task_inbox import state_counts as task_state_counts
 from .helpers import application_context, report_service_error, visible_application
 
 PAGE_SIZE = 20
@@ -27,12 +28,6 @@ APPLICATION_SORTS = {
     "-submitted": "-submitted_at",
     "due": "due_on",
     "-due": "-due_on",
-}
-TASK_SORTS = {
-    "due": "due_on",
-    "-due": "-due_on",
-    "created": "created_at",
-    "-created": "-created_at",
 }
 
 
@@ -96,39 +91,23 @@ def application_accept(request, pk):
 @role_required(Role.REVIEWER)
 def reviewer_inbox(request):
     scoped = ReviewTask.objects.for_reviewer(request.user)
-    counts = dict(scoped.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
-    state = request.GET.get("state", "open")
-    if state == "open":
-        tasks = scoped.filter(state__in=[ReviewTaskState.PENDING, ReviewTaskState.REVIEWING])
-    elif state:
-        tasks = scoped.filter(state=state)
-    else:
-        tasks = scoped
-    sort = request.GET.get("sort", "due")
-    # 督办: tasks a supervisor escalated come first. Read through the reverse
-    # relation `escalations` (supervision.Escalation) so approvals does not
-    # import supervision.
-    open_escalation = Q(escalations__resolved_at__isnull=True)
-    tasks = (
-        tasks.select_related(
-            "matter", "application__project__enterprise", "application__stage", "reviewer"
-        )
-        .annotate(
-            escalated=Count("escalations", filter=open_escalation),
-            escalation_deadline=Min("escalations__new_deadline", filter=open_escalation),
-        )
-        .order_by("-escalated", TASK_SORTS.get(sort, "due_on"), "pk")
+    form = TaskInboxForm(request.GET)
+    related = ("matter", "application__project__enterprise", "application__stage", "reviewer")
+    escalated, others = split_escalated(form.filtered(scoped).select_related(*related))
+    page = CappedPaginator(others.order_by(*form.ordering()), PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "staff/reviewer_inbox.html",
         {
             "page": page,
-            "counts": [
-                (value, label, counts.get(value, 0)) for value, label in ReviewTaskState.choices
-            ],
-            "filters": {"state": state, "sort": sort},
+            "escalated": list(escalated),
+            "form": form,
+            "counts": task_state_counts(scoped),
+            "filters": form.query_string(),
+            "current_state": form.data.get("state", ""),
+            "today": timezone.localdate(),
         },
     )
 
