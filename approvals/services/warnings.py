@@ -31,6 +31,10 @@ def sweep(today=None):
 
 def _sweep_level(model, states, level, today):
     crossed = Q(due_on__lt=today) if level == "red" else Q(yellow_on__lte=today)
+    # Ordered by the threshold date so the planner walks the partial index
+    # of unwarned running rows (migration 0015) instead of trusting a row
+    # estimate that assumes overdue rows are still unwarned.
+    threshold = "due_on" if level == "red" else "yellow_on"
     marker = f"warned_{level}_at"
     total = 0
     while True:
@@ -38,7 +42,8 @@ def _sweep_level(model, states, level, today):
             rows = list(
                 model.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(crossed, state__in=states, paused_since__isnull=True, **{marker: None})
-                .select_related(*_related(model))[:BATCH]
+                .select_related(*_related(model))
+                .order_by(threshold, "pk")[:BATCH]
             )
             if not rows:
                 return total
