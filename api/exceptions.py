@@ -10,8 +10,9 @@ a `detail` a person can read (translated):
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -59,6 +60,14 @@ def exception_handler(exc, context):
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"code": _code_of(exc), "detail": str(response.data["detail"])}
     return response
+
+
+@csrf_exempt  # a POST to nowhere is a 404 too, not the CSRF page
+def not_found(request, *args, **kwargs):
+    """Any address under /api/ that names no resource (the site's 404
+    page is HTML)."""
+    error = exceptions.NotFound()
+    return JsonResponse({"code": error.default_code, "detail": str(error.detail)}, status=404)
 
 
 def _code_of(exc):

@@ -23,7 +23,7 @@ def required_scopes(view):
 class HasRequiredScopes(BasePermission):
     def has_permission(self, request, view):
         token = request.auth
-        if not isinstance(token, ApiToken):
+        if not isinstance(token, ApiToken) or _not_allowed(request, view):
             return True
         needed = required_scopes(view)
         if needed is None:
@@ -31,6 +31,12 @@ class HasRequiredScopes(BasePermission):
             return False
         missing = sorted(set(needed) - set(token.scopes))
         if missing:
-            self.message = _("令牌缺少权限范围：%(scopes)s") % {"scopes": "、".join(missing)}
+            self.message = _("令牌缺少权限范围：%(scopes)s") % {"scopes": ", ".join(missing)}
             return False
         return True
+
+
+def _not_allowed(request, view):
+    """A method the resource does not have: let the view answer 405 with
+    its Allow header rather than a misleading 403 about scopes."""
+    return request.method.upper() not in view.allowed_methods

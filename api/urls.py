@@ -1,8 +1,9 @@
-"""`/api/v1/…`, the schema at `/api/schema/`, docs at `/api/docs/`.
+"""`/api/v1/…`, the schema at `/api/schema/`, docs at `/api/docs/`; any
+other address under `/api/` is a JSON 404 like every API error.
 
 A later incompatible version gets its own `v2/` list beside this one."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -10,6 +11,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
+from .exceptions import not_found
 from .views.applications import ApplicationViewSet
 from .views.catalogue import StageViewSet
 from .views.certificates import CertificateVerifyView, CertificateViewSet
@@ -35,4 +37,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("docs/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Ending in a slash, so a missing slash is still redirected to a resource.
+    re_path(r"^(?:.*/)?$", not_found),
 ]

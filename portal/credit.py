@@ -3,6 +3,8 @@
 `credit_source()` returns the configured implementation (setting
 PORTAL_CREDIT_SOURCE, a dotted path): `LocalCreditList`, the list kept in
 admin (the default), or `HttpCreditSource`, a real credit system over HTTP.
+The HTTP source keeps each enterprise's answer in the cache for
+PORTAL_CREDIT_CACHE_SECONDS, so a busy window does not ask once per page.
 
 When the credit system cannot answer, the answer is `unavailable`, never a
 silent `normal`. It does not block acceptance — an outage must not stop the
@@ -10,6 +12,7 @@ window — but it is flagged to the clerk and withholds the commitment options
 (容缺受理 / 告知承诺) exactly as 失信 does: otherwise an outage would let a
 失信 enterprise through the one door its status closes."""
 
+import hashlib
 import json
 import logging
 import urllib.error
@@ -18,6 +21,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -74,28 +78,48 @@ class HttpCreditSource:
     as a bearer token; the answer is JSON `{"status": "normal" | "watch" |
     "dishonest", "reason": "…"}`. A timeout (PORTAL_CREDIT_TIMEOUT seconds),
     a refused connection, a non-2xx answer, malformed JSON or an unknown
-    status is logged and answered as `unavailable`."""
+    status is logged and answered as `unavailable`.
 
-    def __init__(self, url=None, token=None, timeout=None):
+    A usable answer is cached per credit code for `cache_seconds`
+    (PORTAL_CREDIT_CACHE_SECONDS; 0 turns the cache off). `unavailable` is
+    never cached: the next look-up asks again, so the window sees the real
+    status as soon as the credit system is back."""
+
+    def __init__(self, url=None, token=None, timeout=None, cache_seconds=None):
         self.url = url if url is not None else settings.PORTAL_CREDIT_URL
         self.token = token if token is not None else settings.PORTAL_CREDIT_TOKEN
         self.timeout = timeout or settings.PORTAL_CREDIT_TIMEOUT
+        self.cache_seconds = (
+            cache_seconds if cache_seconds is not None else settings.PORTAL_CREDIT_CACHE_SECONDS
+        )
 
     def status(self, credit_code):
-        try:
-            answer = self._ask(credit_code)
-            status = answer.get("status")
-            if status not in CreditStatus.values:
-                raise CreditUnavailable(f"unknown status {status!r}")
-        except CreditUnavailable as error:
-            logger.warning("Credit system gave no usable answer for %s: %s", credit_code, error)
-            return unavailable_answer()
+        key = self._cache_key(credit_code)
+        cached = cache.get(key) if self.cache_seconds else None
+        if cached is None:
+            try:
+                cached = self._usable(self._ask(credit_code))
+            except CreditUnavailable as error:
+                logger.warning("Credit system gave no usable answer for %s: %s", credit_code, error)
+                return unavailable_answer()
+            if self.cache_seconds:
+                cache.set(key, cached, self.cache_seconds)
+        status, reason = cached
+        # The label is translated per request, so only the status is kept.
+        return CreditAnswer(status=status, label=str(CreditStatus(status).label), reason=reason)
+
+    def _cache_key(self, credit_code):
+        """Per credit system too: a changed URL must not serve old answers."""
+        source = hashlib.sha256(self.url.encode()).hexdigest()[:16]
+        return f"portal:credit:{source}:{credit_code}"
+
+    @staticmethod
+    def _usable(answer):
+        status = answer.get("status")
+        if status not in CreditStatus.values:
+            raise CreditUnavailable(f"unknown status {status!r}")
         reason = answer.get("reason")
-        return CreditAnswer(
-            status=status,
-            label=str(CreditStatus(status).label),
-            reason=reason[:200] if isinstance(reason, str) else "",
-        )
+        return status, reason[:200] if isinstance(reason, str) else ""
 
     def _ask(self, credit_code):
         if not self.url:

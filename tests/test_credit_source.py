@@ -4,6 +4,8 @@ sees — never a silent `normal`, never a way around a 失信 block."""
 
 import json
 import threading
+import time
+import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -17,6 +19,14 @@ from .factories import ApplicationFactory, complete_draft, valid_credit_code
 from .local_http import Answer, LocalServer, closed_port
 
 CODE = valid_credit_code(4242)
+OTHER_CODE = valid_credit_code(4343)
+
+
+@pytest.fixture(autouse=True)
+def own_cache(settings):
+    """Cached answers of one test never reach another (or an earlier run)."""
+    default = {**settings.CACHES["default"], "KEY_PREFIX": f"credit-{uuid.uuid4().hex}"}
+    settings.CACHES = {**settings.CACHES, "default": default}
 
 
 @pytest.fixture
@@ -29,8 +39,10 @@ def credit_system():
 
 
 def ask(server, answer, timeout=2):
+    """One fresh answer (no cache), as the credit system gave it."""
     server.answers.append(answer)
-    return HttpCreditSource(url=server.url, token="t-1", timeout=timeout).status(CODE)
+    source = HttpCreditSource(url=server.url, token="t-1", timeout=timeout, cache_seconds=0)
+    return source.status(CODE)
 
 
 def json_answer(**fields):
@@ -92,6 +104,53 @@ def test_a_closed_port_or_no_url_is_unavailable():
     url = f"http://127.0.0.1:{closed_port()}/credit"
     assert HttpCreditSource(url=url, timeout=1).status(CODE).status == "unavailable"
     assert HttpCreditSource(url="", timeout=1).status(CODE).status == "unavailable"
+
+
+def test_answers_are_reused_per_credit_code_for_the_configured_time(credit_system, settings):
+    settings.PORTAL_CREDIT_CACHE_SECONDS = 300
+    dishonest = json_answer(status="dishonest", reason="严重失信主体名单")
+    credit_system.answer = lambda request: dishonest
+    source = HttpCreditSource(url=credit_system.url)
+    first, again = source.status(CODE), HttpCreditSource(url=credit_system.url).status(CODE)
+    assert len(credit_system.received) == 1
+    assert first == again
+    assert (again.status, again.label, again.reason) == ("dishonest", "失信", "严重失信主体名单")
+    source.status(OTHER_CODE)
+    assert len(credit_system.received) == 2
+    assert [parse_qs(urlsplit(r.path).query)["credit_code"] for r in credit_system.received] == [
+        [CODE],
+        [OTHER_CODE],
+    ]
+
+
+def test_a_cached_answer_expires(credit_system):
+    credit_system.answer = lambda request: json_answer(status="normal")
+    source = HttpCreditSource(url=credit_system.url, cache_seconds=1)
+    source.status(CODE)
+    source.status(CODE)
+    assert len(credit_system.received) == 1
+    time.sleep(1.2)  # Redis expires the key on its own clock
+    source.status(CODE)
+    assert len(credit_system.received) == 2
+
+
+def test_an_unavailable_answer_is_never_cached(credit_system):
+    credit_system.answers.extend(
+        [Answer(status=503, body=b"maintenance"), json_answer(status="watch", reason="欠缴社保")]
+    )
+    source = HttpCreditSource(url=credit_system.url, cache_seconds=300)
+    assert source.status(CODE).status == "unavailable"
+    assert source.status(CODE).status == "watch"  # asked again
+    assert source.status(CODE).reason == "欠缴社保"  # this one is kept
+    assert len(credit_system.received) == 2
+
+
+def test_no_cache_when_turned_off(credit_system):
+    credit_system.answer = lambda request: json_answer(status="normal")
+    source = HttpCreditSource(url=credit_system.url, cache_seconds=0)
+    source.status(CODE)
+    source.status(CODE)
+    assert len(credit_system.received) == 2
 
 
 @pytest.mark.django_db

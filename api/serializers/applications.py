@@ -207,3 +207,13 @@ class DeclarationSerializer(serializers.Serializer):
         default=False,
         help_text="申请人确认申请承诺书（如实申报、承担相应法律责任）。",
     )
+
+
+class ApplicationFilterSerializer(serializers.Serializer):
+    """The list's filters (query parameters)."""
+
+    state = serializers.ChoiceField(
+        choices=ApplicationState.choices, required=False, help_text=_("按状态筛选")
+    )
+    stage = serializers.SlugField(required=False, help_text=_("按阶段编码筛选"))
+    project = serializers.IntegerField(min_value=1, required=False, help_text=_("按项目编号筛选"))

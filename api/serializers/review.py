@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from approvals.models import Application, ReviewTask
+from approvals.models import Application, ReviewTask, ReviewTaskState
 
 from .common import CodeNameSerializer
 from .projects import EnterpriseSerializer
@@ -57,4 +57,21 @@ class OpinionSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text=_("审查意见；不通过时必须写明理由和依据。"),
+    )
+
+
+class RejectionSerializer(serializers.Serializer):
+    opinion = serializers.CharField(help_text=_("不通过的理由和依据（必填）。"))
+
+
+OPEN = "open"
+
+
+class TaskFilterSerializer(serializers.Serializer):
+    """The list's filter (query parameter)."""
+
+    state = serializers.ChoiceField(
+        choices=[(OPEN, _("待签收和审查中")), *ReviewTaskState.choices],
+        required=False,
+        help_text=_("按状态筛选；open 表示待签收和审查中（默认全部）"),
     )

@@ -30,8 +30,11 @@ class CorrectionItemSerializer(serializers.Serializer):
 
 
 class CorrectionRequestSerializer(serializers.Serializer):
-    items = CorrectionItemSerializer(
-        many=True, min_length=1, help_text=_("一次性告知的全部问题，每个对象一项。")
+    # A ListField rather than many=True: its min_length reaches the schema.
+    items = serializers.ListField(
+        child=CorrectionItemSerializer(),
+        min_length=1,
+        help_text=_("一次性告知的全部问题，每个对象一项。"),
     )
 
 

@@ -7,7 +7,7 @@ the API adds only the checks the pages make before calling it."""
 from django import forms
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -20,8 +20,10 @@ from portal.models import Role
 from stages.forms import SituationsForm, UnifiedForm
 
 from ..models import Scope
+from ..query import ValidatedQueryMixin
 from ..serializers.applications import (
     ApplicationDetailSerializer,
+    ApplicationFilterSerializer,
     ApplicationSummarySerializer,
     CommentSerializer,
     DeclarationSerializer,
@@ -69,11 +71,7 @@ FORM_BODY = {
 @extend_schema_view(
     list=extend_schema(
         summary="可见的申请",
-        parameters=[
-            OpenApiParameter("state", str, description="按状态筛选，如 submitted"),
-            OpenApiParameter("stage", str, description="按阶段编码筛选"),
-            OpenApiParameter("project", int, description="按项目编号筛选"),
-        ],
+        parameters=[ApplicationFilterSerializer],
     ),
     retrieve=extend_schema(
         summary="一个申请：状态、任务、材料、时间线",
@@ -84,11 +82,13 @@ FORM_BODY = {
 class ApplicationViewSet(
     WindowDecisionsMixin,
     ApplicantAnswersMixin,
+    ValidatedQueryMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
     queryset = Application.objects.none()
+    filter_serializer_class = ApplicationFilterSerializer
     required_scopes = {
         "list": {Scope.APPLICATIONS_READ},
         "retrieve": {Scope.APPLICATIONS_READ},
@@ -121,12 +121,12 @@ class ApplicationViewSet(
             .select_related("project", "stage")
             .prefetch_related(TASKS)
         )
-        filters = self.request.query_params
-        if filters.get("state"):
+        filters = self.query
+        if "state" in filters:
             applications = applications.filter(state=filters["state"])
-        if filters.get("stage"):
+        if "stage" in filters:
             applications = applications.filter(stage__code=filters["stage"])
-        if filters.get("project", "").isdigit():
+        if "project" in filters:
             applications = applications.filter(project_id=filters["project"])
         return applications.order_by("-created_at", "-pk")
 

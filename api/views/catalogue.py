@@ -8,6 +8,7 @@ from stages.models import MaterialRequirement, Matter, Stage
 
 from ..models import Scope
 from ..permissions import HasRequiredScopes
+from ..query import ValidatedQueryMixin
 from ..serializers.catalogue import StageSerializer
 from .base import errors
 
@@ -20,7 +21,7 @@ from .base import errors
     ),
 )
 @extend_schema(tags=["catalogue"])
-class StageViewSet(viewsets.ReadOnlyModelViewSet):
+class StageViewSet(ValidatedQueryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = StageSerializer
     lookup_field = "code"
     permission_classes = [HasRequiredScopes]  # public; a token still needs its scope

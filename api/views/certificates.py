@@ -8,6 +8,7 @@ from approvals.models import Application, Certificate
 
 from ..models import Scope
 from ..permissions import HasRequiredScopes
+from ..query import ValidatedQueryMixin
 from ..serializers.certificates import CertificateSerializer, CertificateVerificationSerializer
 from .base import errors
 
@@ -19,7 +20,9 @@ from .base import errors
     ),
 )
 @extend_schema(tags=["certificates"])
-class CertificateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class CertificateViewSet(
+    ValidatedQueryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = CertificateSerializer
     queryset = Certificate.objects.none()
     required_scopes = {Scope.CERTIFICATES_READ}

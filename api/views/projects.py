@@ -16,6 +16,7 @@ from approvals.models import Application, Project
 from approvals.models.application import CLOSED_STATES
 
 from ..models import Scope
+from ..query import ValidatedQueryMixin
 from ..serializers.applications import ApplicationDetailSerializer
 from ..serializers.projects import ProjectSerializer, StartApplicationSerializer
 from .applications import detail_queryset
@@ -36,6 +37,7 @@ class IsEnterpriseMember(BasePermission):
 )
 @extend_schema(tags=["projects"])
 class ProjectViewSet(
+    ValidatedQueryMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

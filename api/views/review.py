@@ -1,7 +1,7 @@
 """Review tasks for department systems: their department's tasks (in their
 jurisdiction, or all for city level), claim, approve, reject."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,7 +11,14 @@ from approvals.models import ReviewTask, ReviewTaskState
 from portal.models import Role
 
 from ..models import Scope
-from ..serializers.review import OpinionSerializer, TaskSerializer
+from ..query import ValidatedQueryMixin
+from ..serializers.review import (
+    OPEN,
+    OpinionSerializer,
+    RejectionSerializer,
+    TaskFilterSerializer,
+    TaskSerializer,
+)
 from .base import errors, require
 
 OPEN_STATES = [ReviewTaskState.PENDING, ReviewTaskState.REVIEWING]
@@ -20,19 +27,18 @@ OPEN_STATES = [ReviewTaskState.PENDING, ReviewTaskState.REVIEWING]
 @extend_schema_view(
     list=extend_schema(
         summary="本部门的审查任务",
-        parameters=[
-            OpenApiParameter(
-                "state", str, description="按状态筛选；open 表示待签收和审查中（默认全部）"
-            )
-        ],
+        parameters=[TaskFilterSerializer],
         responses={200: TaskSerializer(many=True), **errors(403)},
     ),
     retrieve=extend_schema(summary="一个审查任务", responses={200: TaskSerializer, **errors(404)}),
 )
 @extend_schema(tags=["tasks"])
-class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TaskViewSet(
+    ValidatedQueryMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = TaskSerializer
     queryset = ReviewTask.objects.none()
+    filter_serializer_class = TaskFilterSerializer
     required_scopes = {Scope.TASKS_DECIDE}
 
     def get_queryset(self):
@@ -45,13 +51,11 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             "application__project__enterprise",
             "application__stage",
         )
-        state = self.request.query_params.get("state")
-        if self.action == "list" and state:
-            tasks = (
-                tasks.filter(state__in=OPEN_STATES)
-                if state == "open"
-                else tasks.filter(state=state)
-            )
+        state = self.query.get("state") if self.action == "list" else None
+        if state == OPEN:
+            tasks = tasks.filter(state__in=OPEN_STATES)
+        elif state:
+            tasks = tasks.filter(state=state)
         return tasks.order_by("due_on", "pk")
 
     def list(self, request, *args, **kwargs):
@@ -90,13 +94,13 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(
         summary="审查不通过",
         description="必须写明理由和依据；必办事项不通过时整个申请不予许可。",
-        request=OpinionSerializer,
+        request=RejectionSerializer,
         responses={200: TaskSerializer, **errors(400, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         task = self.get_object()
-        body = OpinionSerializer(data=request.data)
+        body = RejectionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         services.reject_task(task.pk, request.user, body.validated_data["opinion"])
         return self.task_response(task.pk)

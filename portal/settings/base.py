@@ -231,6 +231,9 @@ PORTAL_CREDIT_SOURCE = env("PORTAL_CREDIT_SOURCE", default="portal.credit.LocalC
 PORTAL_CREDIT_URL = env("PORTAL_CREDIT_URL", default="")
 PORTAL_CREDIT_TOKEN = env("PORTAL_CREDIT_TOKEN", default="")
 PORTAL_CREDIT_TIMEOUT = env.float("PORTAL_CREDIT_TIMEOUT", default=3)
+# Seconds a credit system's answer is reused for the same credit code (0: ask
+# every time); an unavailable answer is never kept.
+PORTAL_CREDIT_CACHE_SECONDS = env.int("PORTAL_CREDIT_CACHE_SECONDS", default=300)
 # Events listed on the notification preferences page: named here so portal
 # need not import approvals (dependencies point approvals → portal).
 PORTAL_NOTIFICATION_EVENTS = "approvals.notification_templates.event_choices"
@@ -268,6 +271,10 @@ REST_FRAMEWORK = {
         "anon": env("API_ANON_RATE", default="60/min"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Bodies are JSON (a material upload is multipart): form encodings cannot
+    # say null, a number or a list, so a typed body would be read differently.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
