@@ -58,10 +58,9 @@ def _projects_summary(c):
 
 
 def _projects(c):
-    projects = target.project_list(c.scope, c.filters, c.numbers(), c.today, c.limit)
-    if not c.limit:
-        projects = projects.iterator(chunk_size=CHUNK)
-    return tables.projects_table(projects)
+    return tables.projects_table(
+        target.project_list(c.scope, c.filters, c.numbers(), c.today, c.limit)
+    )
 
 
 def _window(c):

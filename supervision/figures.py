@@ -1,7 +1,8 @@
 """Every figure of one scope and set of filters, gathered once: the
 dashboard renders them (with short lists), reports and exports use them
 (with full lists). A fixed number of queries whatever the data size:
-two for the calendar, one for the catalogue's names, one per figure."""
+two for the calendar, one for the catalogue's names, one for the
+summaries' edge, one per figure."""
 
 from dataclasses import dataclass, field
 
@@ -11,6 +12,7 @@ from stages.calendar import CalendarNotAvailable, WorkingCalendar
 
 from .escalations import escalations_in_period, open_escalations
 from .statistics import counts, durations, target, warnings, window, workloads
+from .summaries import Reading
 from .workdays import WorkingDayNumbers
 
 
@@ -66,13 +68,15 @@ def collect(scope, filters, today, *, limit=None, with_period_escalations=False)
     figures.warnings_by_department = warnings.by_department(scope, filters, today)
     figures.warning_tasks = list(warnings.task_list(scope, filters, today, numbers, limit))
     if numbers is not None:
-        labels = durations.Labels()
-        figures.stage_durations = durations.per_stage(scope, filters, numbers, labels)
+        labels, reading = durations.Labels(), Reading()
+        figures.stage_durations = durations.per_stage(scope, filters, numbers, labels, reading)
         figures.matter_durations, figures.department_durations = (
-            durations.per_matter_and_department(scope, filters, numbers, labels)
+            durations.per_matter_and_department(scope, filters, numbers, labels, reading)
         )
-        figures.projects = target.summary(scope, filters, numbers, today)
-        figures.project_list = list(target.project_list(scope, filters, numbers, today, limit))
+        figures.projects = target.summary(scope, filters, numbers, today, reading)
+        figures.project_list = list(
+            target.project_list(scope, filters, numbers, today, limit, reading)
+        )
     figures.window = window.window_figures(scope, filters)
     figures.agents = workloads.agents(scope, filters)
     figures.intermediaries = workloads.intermediaries(scope, filters)

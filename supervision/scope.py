@@ -27,9 +27,10 @@ class Scope:
         return cls.of_jurisdiction(home)
 
     def applications(self, queryset):
+        # Applications carry their project's jurisdiction too: no join.
         if self.jurisdiction_id is None:
             return queryset
-        return queryset.filter(project__jurisdiction_id=self.jurisdiction_id)
+        return queryset.filter(jurisdiction_id=self.jurisdiction_id)
 
     def projects(self, queryset):
         if self.jurisdiction_id is None:

@@ -1,8 +1,9 @@
-"""The duration summary (`models.DecisionSummary`): rebuilding it, and
-reading it together with the live rows it does not cover yet.
+"""The summaries (`models.DecisionSummary`, `models.ProjectMilestones`):
+rebuilding them, and reading the duration summary together with the live
+rows it does not cover yet.
 
 Rebuilt whole, at most once a day, by the hourly report beat before it
-queues the reports (which then read it too). A full rebuild over every
+queues the reports (which then read them too). A full rebuild over every
 decision (a million review tasks: seconds) keeps it simple and takes in
 calendar corrections; readers see the old rows until it commits. Only on
 PostgreSQL: elsewhere (the embedded demo) every figure is read live."""
@@ -14,16 +15,18 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from stages.calendar import CalendarNotAvailable, WorkingCalendar
 
-from .models import DecisionSummary, SummaryState
+from .models import DecisionSummary, ProjectMilestones, SummaryState
 from .workdays import LOOK_BACK_YEARS, WorkingDayNumbers
 
 logger = logging.getLogger(__name__)
 
 TABLE = DecisionSummary._meta.db_table
 STATE_TABLE = SummaryState._meta.db_table
+MILESTONES_TABLE = ProjectMilestones._meta.db_table
 COLUMNS = (
     "kind, span, decided_on, jurisdiction_id, stage_id, matter_id, department_id, elapsed,"
     " items, on_time_items"
@@ -54,6 +57,8 @@ def refresh(today=None, force=False):
         if state and state.covers_before >= today and not force:
             return False
         cursor.execute(f"DELETE FROM {TABLE}")
+        # Written in the order they are read (kind, span, day): a month of
+        # day rows then sits on a few hundred pages instead of thousands.
         for kind, measured in _decided_before(edge, numbers):
             sql, params = measured.query.sql_with_params()
             cursor.execute(
@@ -61,21 +66,43 @@ def refresh(today=None, force=False):
                 " SELECT %s, 'day', decided_on, jurisdiction_key, stage_key, matter_key::bigint,"
                 " department_key::bigint, elapsed, count(*), count(*) FILTER (WHERE on_time)"
                 f" FROM ({sql} OFFSET 0) AS measured WHERE elapsed IS NOT NULL"
-                " GROUP BY 3, 4, 5, 6, 7, 8",
+                " GROUP BY 3, 4, 5, 6, 7, 8 ORDER BY 3",
                 [kind, *params],
             )
         cursor.execute(
             f"INSERT INTO {TABLE} ({COLUMNS})"
             " SELECT kind, 'month', date_trunc('month', decided_on)::date, jurisdiction_id,"
             " stage_id, matter_id, department_id, elapsed, sum(items), sum(on_time_items)"
-            f" FROM {TABLE} WHERE decided_on < %s GROUP BY 1, 3, 4, 5, 6, 7, 8",
+            f" FROM {TABLE} WHERE decided_on < %s GROUP BY 1, 3, 4, 5, 6, 7, 8 ORDER BY 1, 3",
             [today.replace(day=1)],
         )
+        _rebuild_milestones(cursor)
         SummaryState.objects.all().delete()
         SummaryState.objects.create(
             covers_before=today, covers_before_moment=edge, refreshed_at=timezone.now()
         )
     return True
+
+
+def _rebuild_milestones(cursor):
+    from .statistics import target
+
+    sql, params = target.milestones_by_project().query.sql_with_params()
+    cursor.execute(f"DELETE FROM {MILESTONES_TABLE}")
+    cursor.execute(
+        f"INSERT INTO {MILESTONES_TABLE} (project_id, first_submitted, permit_decided)"
+        f" SELECT project_id, first_submitted, permit_decided FROM ({sql}) AS milestones"
+        " WHERE first_submitted IS NOT NULL",
+        params,
+    )
+
+
+class Reading:
+    """How far the summaries reach, read once for a set of figures."""
+
+    @cached_property
+    def state(self):
+        return SummaryState.objects.first()
 
 
 def _decided_before(edge, numbers):
@@ -147,12 +174,12 @@ def _next_month(day):
     return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
-def frequencies(kind, measured, groups, scope, filters):
+def frequencies(kind, measured, groups, scope, filters, reading=None):
     """Rows of (group columns…, elapsed, on_time items, items) over the
     decisions of the period in scope: summary rows for the days it covers,
     `measured` (a `durations._measured` queryset over the period) for the
-    rest. Two queries: the summary's edge, then the rows."""
-    state = SummaryState.objects.first()
+    rest. One query, plus the summary's edge unless `reading` has it."""
+    state = (reading or Reading()).state
     live = measured
     months, days = [], []
     if state is not None:

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from stages.calendar import CalendarNotAvailable, WorkingCalendar, subtract_working_days
 from stages.models import CalendarYear, Jurisdiction
+from supervision import summaries
 from supervision.filters import Filters
 from supervision.periods import Period
 from supervision.scope import Scope
@@ -255,8 +256,10 @@ def test_projects_against_the_100_working_day_target(numbers, calendar):  # noqa
     # Withdrawn before submission / stage 3 only: never started the count.
     application("construction-permit", project(), state="in_review", submitted_at=started(200))
 
+    reading = summaries.Reading()
+    assert reading.state is None  # no summary: every project from its applications
     with CaptureQueriesContext(connection) as queries:
-        summary = target.summary(CITY, FILTERS, numbers, TODAY)
+        summary = target.summary(CITY, FILTERS, numbers, TODAY, reading)
     assert len(queries) == 1
     assert {k: summary[k] for k in ("on_track", "at_risk", "over", "completed")} == {
         "on_track": 2,

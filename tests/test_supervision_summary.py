@@ -1,6 +1,6 @@
-"""The duration summary gives exactly the live figures, and decisions made
-after it was built still count; agent and intermediary workloads against
-hand-computed fixtures."""
+"""The duration and milestone summaries give exactly the live figures, and
+what happened after they were built still counts; agent and intermediary
+workloads against hand-computed fixtures."""
 
 import datetime
 import random
@@ -13,10 +13,10 @@ from approvals.models import Delegation, Intermediary, IntermediaryEngagement
 from portal.models import Role
 from supervision import summaries
 from supervision.filters import Filters
-from supervision.models import DecisionSummary
+from supervision.models import DecisionSummary, ProjectMilestones
 from supervision.periods import Period
 from supervision.scope import Scope
-from supervision.statistics import durations, workloads
+from supervision.statistics import durations, target, workloads
 from supervision.statistics.frequencies import Frequencies
 from supervision.workdays import WorkingDayNumbers
 
@@ -112,6 +112,67 @@ def test_the_summary_gives_exactly_the_live_figures(calendar):  # noqa: F811
         ]
         before = next(r for r in live[periods[0]][1] if r["name"].startswith("施工图联合审查"))
         assert row["count"] == before["count"] + 1
+
+
+def _target_figures(period, numbers, scope=CITY):
+    filters = Filters(period)
+    listed = target.project_list(scope, filters, numbers, TODAY)
+    return (
+        target.summary(scope, filters, numbers, TODAY),
+        [(p.pk, p.first_submitted, p.permit_decided, p.elapsed, p.status) for p in listed],
+        [p.pk for p in target.project_list(scope, filters, numbers, TODAY, limit=3)],
+    )
+
+
+def test_the_milestones_summary_gives_exactly_the_live_target_figures(calendar):  # noqa: F811
+    rng = random.Random(5)
+    for _ in range(30):
+        owner = project(rng.choice(["341002", "341003"]))
+        first = day("2026-03-02") + datetime.timedelta(days=rng.randrange(0, 240))
+        application("land-planning", owner, state="issued", submitted_at=local(first.isoformat()))
+        if rng.random() < 0.3:  # a second, later stage-1 application
+            application("land-planning", owner, state="withdrawn", submitted_at=local("2026-11-02"))
+        if rng.random() < 0.4:
+            permit = min(first + datetime.timedelta(days=rng.randrange(60, 200)), TODAY)
+            application(
+                "construction-permit",
+                owner,
+                state=rng.choice(["issued", "approved", "rejected"]),
+                submitted_at=local(first.isoformat()),
+                decided_at=local(permit.isoformat()),
+            )
+    periods = [Period(day("2026-10-22"), TODAY), Period(day("2026-06-01"), day("2026-06-30"))]
+    tunxi = Scope.of_jurisdiction(project("341002").jurisdiction)
+    with time_machine.travel(NOW, tick=False):
+        numbers = {p: WorkingDayNumbers.for_period(calendar, p, TODAY) for p in periods}
+        live = {p: _target_figures(p, numbers[p]) for p in periods}
+        live_tunxi = _target_figures(periods[0], numbers[periods[0]], tunxi)
+        assert live[periods[0]][0]["over"] and live[periods[0]][0]["completed"]
+        assert summaries.refresh(TODAY)
+        assert ProjectMilestones.objects.count() == 30
+        for period in periods:
+            assert _target_figures(period, numbers[period]) == live[period], period
+        assert _target_figures(periods[0], numbers[periods[0]], tunxi) == live_tunxi
+
+        # After the summary was built: a project's first submission, and a
+        # permit granted to a summarised project.
+        started = project()
+        application("land-planning", started, state="submitted", submitted_at=NOW)
+        waiting = ProjectMilestones.objects.filter(permit_decided__isnull=True).first()
+        application(
+            "construction-permit",
+            waiting.project,
+            state="approved",
+            submitted_at=local("2026-11-02"),
+            decided_at=NOW,
+        )
+        summary, listed, _first = _target_figures(periods[0], numbers[periods[0]])
+        assert summary["completed"] == live[periods[0]][0]["completed"] + 1
+        assert sum(summary[s] for s in target.STATUSES) == (
+            sum(live[periods[0]][0][s] for s in target.STATUSES) + 1
+        )
+        summaries.refresh(TODAY, force=True)
+        assert _target_figures(periods[0], numbers[periods[0]])[:2] == (summary, listed)
 
 
 def _agent(name):

@@ -1,14 +1,16 @@
 """Applications by stage and state (now), with the period's flow: how many
 were submitted, accepted and decided in it, and how many are overdue."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from approvals.models import Application, ApplicationState
+from stages.models import Stage
 
 S = ApplicationState
 SHOWN_STATES = [value for value in S.values if value != S.DRAFT]
 # Drafts are the applicant's own business until submitted.
 DECIDED = [S.REFUSED, S.REJECTED, S.APPROVED, S.ISSUED, S.DELIVERED]
+FLOWS = ("submitted_in_period", "accepted_in_period", "decided_in_period", "overdue")
 
 # For the stacked chart: states folded into four groups people recognise.
 STATE_GROUPS = {
@@ -20,6 +22,9 @@ STATE_GROUPS = {
 
 
 def stage_state_counts(scope, filters, today):
+    """Grouped by stage and state, then folded per stage here: a count per
+    state in SQL (FILTER clauses over every row) and the stage's names in
+    the grouping took three times as long at 200,000 applications."""
     first, after = filters.period.bounds()
 
     def in_period(field):
@@ -28,32 +33,47 @@ def stage_state_counts(scope, filters, today):
     applications = scope.applications(Application.objects.exclude(state=S.DRAFT))
     if filters.stage_id:
         applications = applications.filter(stage_id=filters.stage_id)
-    rows = (
-        applications.values(
-            "stage_id",
-            stage_name=F("stage__name"),
-            stage_order=F("stage__order"),
-            stage_number=F("stage__number"),
-        )
-        .annotate(
-            total=Count("pk"),
-            **{f"n_{state}": Count("pk", filter=Q(state=state)) for state in SHOWN_STATES},
-            submitted_in_period=Count("pk", filter=in_period("submitted_at")),
-            accepted_in_period=Count("pk", filter=in_period("accepted_at")),
-            decided_in_period=Count("pk", filter=in_period("decided_at") & Q(state__in=DECIDED)),
-            overdue=Count(
-                "pk",
-                filter=Q(state=S.IN_REVIEW, due_on__lt=today, paused_since__isnull=True),
-            ),
-        )
-        .order_by("stage_order", "stage_number", "stage_id")
+    groups = applications.values("stage_id", "state").annotate(
+        count=Count("pk"),
+        submitted_in_period=Count("pk", filter=in_period("submitted_at")),
+        accepted_in_period=Count("pk", filter=in_period("accepted_at")),
+        decided_in_period=Count("pk", filter=in_period("decided_at") & Q(state__in=DECIDED)),
+        overdue=Count(
+            "pk",
+            filter=Q(state=S.IN_REVIEW, due_on__lt=today, paused_since__isnull=True),
+        ),
     )
-    result = []
-    for row in rows:
-        row["states"] = {state: row.pop(f"n_{state}") for state in SHOWN_STATES}
+    # Named per group (a score of them), not joined to every application.
+    stage = Stage.objects.filter(pk=OuterRef("stage_id"))
+    groups = groups.annotate(
+        stage_name=Subquery(stage.values("name")),
+        stage_order=Subquery(stage.values("order")),
+        stage_number=Subquery(stage.values("number")),
+    )
+    stages = {}
+    for group in groups.order_by():
+        row = stages.setdefault(
+            group["stage_id"],
+            {
+                "stage_id": group["stage_id"],
+                "stage_name": group["stage_name"],
+                "stage_order": group["stage_order"],
+                "stage_number": group["stage_number"],
+                "total": 0,
+                "states": dict.fromkeys(SHOWN_STATES, 0),
+                **dict.fromkeys(FLOWS, 0),
+            },
+        )
+        row["total"] += group["count"]
+        row["states"][group["state"]] += group["count"]
+        for flow in FLOWS:
+            row[flow] += group[flow]
+    result = sorted(
+        stages.values(), key=lambda r: (r["stage_order"], r["stage_number"], r["stage_id"])
+    )
+    for row in result:
         row["groups"] = {
             group: sum(row["states"][state] for state in states)
             for group, states in STATE_GROUPS.items()
         }
-        result.append(row)
     return result

@@ -52,7 +52,7 @@ def _decided(queryset, states, period):
     return queryset.filter(decided_at__gte=first, decided_at__lt=after, state__in=states)
 
 
-def per_stage(scope, filters, numbers, labels):
+def per_stage(scope, filters, numbers, labels, reading=None):
     applications = scope.applications(
         _decided(Application.objects, DECIDED_APPLICATIONS, filters.period)
     )
@@ -60,7 +60,12 @@ def per_stage(scope, filters, numbers, labels):
         applications = applications.filter(stage_id=filters.stage_id)
     measured = _measured(applications, numbers, APPLICATION_START, {"stage_key": "stage_id"})
     rows = summaries.frequencies(
-        DecisionSummary.Kind.APPLICATION, measured, {"stage_key": "stage_id"}, scope, filters
+        DecisionSummary.Kind.APPLICATION,
+        measured,
+        {"stage_key": "stage_id"},
+        scope,
+        filters,
+        reading,
     )
     return _rows(Frequencies.grouped(rows, 0), labels.stages)
 
@@ -78,11 +83,13 @@ APPLICATION_START = Coalesce("clock_started_on", TruncDate("accepted_at"))
 TASK_START = Coalesce("clock_started_on", TruncDate("application__accepted_at"))
 
 
-def per_matter_and_department(scope, filters, numbers, labels):
+def per_matter_and_department(scope, filters, numbers, labels, reading=None):
     """(per matter, per department) from one pass over the decided tasks."""
     groups = {"matter_key": "matter_id", "department_key": "department_id"}
     measured = _measured(_tasks(scope, filters), numbers, TASK_START, groups)
-    rows = summaries.frequencies(DecisionSummary.Kind.TASK, measured, groups, scope, filters)
+    rows = summaries.frequencies(
+        DecisionSummary.Kind.TASK, measured, groups, scope, filters, reading
+    )
     return (
         _rows(Frequencies.grouped(rows, 0), labels.matters),
         _rows(Frequencies.grouped(rows, 1), labels.departments),

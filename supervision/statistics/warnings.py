@@ -51,7 +51,11 @@ def task_list(scope, filters, today, numbers=None, limit=None):
     open escalation (督办) if any, and the working days left (negative:
     overdue) when `numbers` is given."""
     red, _yellow = _conditions(today)
-    urgency = (Case(When(red, then=Value(0)), default=Value(1)), "due_on", "pk")
+    # Red first, then by due date: the same as by due date alone, since
+    # every red task is due before today and every yellow one after. The
+    # plain order walks an index (supervision_task_warning_idx) and stops
+    # at the limit; an expression in it sorted every warned task.
+    urgency = ("due_on", "pk")
     tasks = warned_tasks(scope, filters, today)
     if limit:
         # Pick the first rows on the bare table (a top-N sort), then join

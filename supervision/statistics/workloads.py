@@ -10,9 +10,19 @@ cancelled), with the average working days of the finished ones (the stored
 `working_days`, which count toward the project's 100 days) and their
 average rating. Both scoped by the project's jurisdiction."""
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Avg, Count, F, Q
 
-from approvals.models import ApplicationState, Delegation, IntermediaryEngagement
+from approvals.models import (
+    Application,
+    ApplicationState,
+    Delegation,
+    IntermediaryEngagement,
+    Project,
+)
+
+User = get_user_model()
 
 S = ApplicationState
 OPEN = [S.SUBMITTED, S.CORRECTING, S.IN_REVIEW, S.SUSPENDED]
@@ -26,34 +36,49 @@ def _scoped(queryset, scope):
 
 def agents(scope, filters):
     """[{agent_id, family_name, given_name, username, projects, applications,
-    open, submitted_in_period}] busiest first."""
+    open, submitted_in_period}] busiest first.
+
+    In SQL of its own: the ORM reaches applications through the project
+    (delegation → project → applications), and at 16,000 delegations that
+    join and the grouping by the agent's names took ~250 ms; joining the
+    applications on the delegation's project id and naming the agents
+    after grouping takes a third of it."""
     first, after = filters.period.bounds()
-    applications = "project__applications"
-    submitted = ~Q(**{f"{applications}__state": S.DRAFT})
-    rows = (
-        _scoped(Delegation.objects.filter(revoked_at__isnull=True), scope)
-        .values(
+    params = [S.DRAFT, *OPEN, first, after]
+    scoped = ""
+    if scope.jurisdiction_id is not None:
+        scoped = (
+            f" AND d.project_id IN (SELECT id FROM {Project._meta.db_table}"
+            " WHERE jurisdiction_id = %s)"
+        )
+        params.append(scope.jurisdiction_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT u.id, u.last_name, u.first_name, u.username, w.projects, w.applications,"
+            " w.open, w.submitted_in_period FROM ("
+            " SELECT d.agent_id, COUNT(DISTINCT d.project_id) AS projects,"
+            " COUNT(a.id) FILTER (WHERE a.state <> %s) AS applications,"
+            f" COUNT(a.id) FILTER (WHERE a.state IN ({', '.join(['%s'] * len(OPEN))})) AS open,"
+            " COUNT(a.id) FILTER (WHERE a.submitted_at >= %s AND a.submitted_at < %s)"
+            " AS submitted_in_period"
+            f" FROM {Delegation._meta.db_table} d"
+            f" LEFT JOIN {Application._meta.db_table} a ON a.project_id = d.project_id"
+            f" WHERE d.revoked_at IS NULL{scoped} GROUP BY d.agent_id"
+            f") AS w JOIN {User._meta.db_table} u ON u.id = w.agent_id"
+            " ORDER BY w.open DESC, w.applications DESC, u.username",
+            params,
+        )
+        columns = [
             "agent_id",
-            family_name=F("agent__last_name"),
-            given_name=F("agent__first_name"),
-            username=F("agent__username"),
-        )
-        .annotate(
-            projects=Count("project_id", distinct=True),
-            applications=Count(applications, filter=submitted),
-            open=Count(applications, filter=Q(**{f"{applications}__state__in": OPEN})),
-            submitted_in_period=Count(
-                applications,
-                filter=Q(
-                    **{
-                        f"{applications}__submitted_at__gte": first,
-                        f"{applications}__submitted_at__lt": after,
-                    }
-                ),
-            ),
-        )
-        .order_by("-open", "-applications", "username")
-    )
+            "family_name",
+            "given_name",
+            "username",
+            "projects",
+            "applications",
+            "open",
+            "submitted_in_period",
+        ]
+        rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
     return [
         {**row, "name": (row["family_name"] + row["given_name"]) or row["username"]} for row in rows
     ]
