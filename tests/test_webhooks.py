@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from approvals import services
 from approvals.models import TransitionLog
+from webhooks import signing
 from webhooks.models import Subscriber, WebhookDelivery
 from webhooks.tasks import attempt, deliver, due_deliveries, requeue_pending
 
@@ -45,6 +46,13 @@ def submit(draft):
     return services.submit_application(draft.pk, draft.created_by)
 
 
+def expected_signature(secret, request):
+    """Computed as a receiver would, without our signing module: the HMAC of
+    the timestamp header, a dot and the raw body."""
+    signed = request.headers["X-Portal-Timestamp"].encode() + b"." + request.body
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+
+
 def test_a_transition_is_posted_as_json_signed_with_the_subscribers_secret(receiver, draft):
     subscriber = subscribe(receiver.url, "application.submit")
     application = submit(draft)
@@ -53,8 +61,7 @@ def test_a_transition_is_posted_as_json_signed_with_the_subscribers_secret(recei
 
     [request] = receiver.received
     assert request.method == "POST"
-    expected = hmac.new(subscriber.secret.encode(), request.body, hashlib.sha256).hexdigest()
-    assert request.headers["X-Portal-Signature"] == f"sha256={expected}"
+    assert request.headers["X-Portal-Signature"] == expected_signature(subscriber.secret, request)
     assert request.headers["X-Portal-Delivery"] == str(delivery.pk)
     assert request.headers["X-Portal-Event"] == "application.submit"
     assert abs(int(request.headers["X-Portal-Timestamp"]) - timezone.now().timestamp()) < 600
@@ -86,8 +93,27 @@ def test_a_wrong_secret_does_not_verify(receiver, draft):
     submit(draft)
     attempt(WebhookDelivery.objects.get().pk)
     [request] = receiver.received
-    forged = hmac.new(b"not-the-secret", request.body, hashlib.sha256).hexdigest()
-    assert request.headers["X-Portal-Signature"] != f"sha256={forged}"
+    assert request.headers["X-Portal-Signature"] != expected_signature("not-the-secret", request)
+
+
+def test_the_signature_covers_the_timestamp_so_a_replay_is_refused(receiver, draft):
+    subscriber = subscribe(receiver.url, "application.submit")
+    submit(draft)
+    attempt(WebhookDelivery.objects.get().pk)
+    [request] = receiver.received
+    secret, body = subscriber.secret, request.body
+    sent = int(request.headers["X-Portal-Timestamp"])
+    header = request.headers["X-Portal-Signature"]
+    # Body-only HMAC (the old scheme) no longer matches.
+    body_only = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    assert header != body_only
+    assert signing.verify(secret, body, sent, header, now=sent + 60)
+    # A captured delivery replayed later with its own headers is too old ...
+    assert not signing.verify(secret, body, sent, header, now=sent + 301)
+    # ... and a fresh timestamp on it does not match the signature.
+    assert not signing.verify(secret, body, sent + 400, header, now=sent + 400)
+    assert not signing.verify(secret, body + b" ", sent, header, now=sent)
+    assert not signing.verify(secret, body, "not-a-time", header)
 
 
 def test_each_subscriber_gets_only_the_events_it_chose(receiver, draft, clerk):
@@ -310,7 +336,7 @@ def test_the_worker_delivers_a_committed_transition_once(celery_worker_process, 
         ]
         request = server.received[0]
         assert json.loads(request.body)["application_number"] == application.number
-        expected = hmac.new(subscriber.secret.encode(), request.body, hashlib.sha256).hexdigest()
-        assert request.headers["X-Portal-Signature"] == f"sha256={expected}"
+        expected = expected_signature(subscriber.secret, request)
+        assert request.headers["X-Portal-Signature"] == expected
     finally:
         server.stop()

@@ -124,6 +124,7 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 def post(delivery):
     """Returns the 2xx status code, or raises DeliveryFailed."""
     raw = signing.body(delivery.payload)
+    timestamp = int(time.time())
     request = urllib.request.Request(
         delivery.subscriber.url,
         data=raw,
@@ -131,8 +132,8 @@ def post(delivery):
         headers={
             "Content-Type": "application/json; charset=utf-8",
             "User-Agent": "yijianshi-portal-webhooks/1",
-            signing.SIGNATURE_HEADER: signing.signature(delivery.subscriber.secret, raw),
-            "X-Portal-Timestamp": str(int(time.time())),
+            signing.TIMESTAMP_HEADER: str(timestamp),
+            signing.SIGNATURE_HEADER: signing.signature(delivery.subscriber.secret, timestamp, raw),
             "X-Portal-Delivery": str(delivery.pk),
             "X-Portal-Event": delivery.event,
         },
