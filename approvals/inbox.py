@@ -3,7 +3,7 @@ per-row facts the list shows (due badges, the 5-day pre-review rule), and
 the filtered list as a table for CSV/XLSX export."""
 
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -97,13 +97,7 @@ class InboxFilterForm(forms.Form):
             )
         query = values.get("q", "").strip()
         if query:
-            applications = applications.filter(
-                Q(number__icontains=query)
-                | Q(project__name__icontains=query)
-                | Q(project__code__icontains=query)
-                | Q(project__enterprise__name__icontains=query)
-                | Q(project__enterprise__credit_code=query.upper())
-            )
+            applications = applications.filter(pk__in=Application.objects.matching_ids(query))
         return applications.order_by(
             *SORTS.get(values.get("sort") or "submitted", SORTS["submitted"])
         )

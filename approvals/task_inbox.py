@@ -9,14 +9,12 @@ by "escalated" first would make every page sort the whole department."""
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Enterprise
-
-from .models import Application, Project, ReviewTaskState
+from .models import Application, ReviewTaskState
 
 T = ReviewTaskState
 OPEN = [T.PENDING, T.REVIEWING]  # the "待办" tab: the clock runs on these
@@ -86,7 +84,7 @@ class TaskInboxForm(forms.Form):
             )
         query = values.get("q", "").strip()
         if query:
-            tasks = tasks.filter(application_id__in=_matching_applications(query))
+            tasks = tasks.filter(application_id__in=Application.objects.matching_ids(query))
         return tasks
 
     def ordering(self):
@@ -95,21 +93,6 @@ class TaskInboxForm(forms.Form):
     def query_string(self):
         """The current filters as a dict, for pagination links."""
         return {k: v for k, v in self.data.items() if k != "page" and v}
-
-
-def _matching_applications(query):
-    """Application ids whose number, project or enterprise matches: one
-    subquery per table, so none joins the department's tasks to three
-    tables before filtering."""
-    enterprises = Enterprise.objects.filter(
-        Q(name__icontains=query) | Q(credit_code=query.upper())
-    ).values("pk")
-    projects = Project.objects.filter(
-        Q(name__icontains=query) | Q(code__icontains=query) | Q(enterprise_id__in=enterprises)
-    ).values("pk")
-    return Application.objects.filter(
-        Q(number__icontains=query) | Q(project_id__in=projects)
-    ).values("pk")
 
 
 class CappedPaginator(Paginator):
