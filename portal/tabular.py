@@ -79,7 +79,15 @@ def csv_bytes(tables, preface=()):
 
 
 def xlsx_bytes(tables, preface=()):
-    """One sheet per table (write-only mode: rows are not kept in memory)."""
+    buffer = io.BytesIO()
+    write_xlsx(tables, buffer, preface)
+    return buffer.getvalue()
+
+
+def write_xlsx(tables, target, preface=()):
+    """One sheet per table into `target` (a path or binary file), in
+    write-only mode: rows are not kept in memory. Rows past a sheet's
+    limit go on to a continuation sheet of the same title."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -89,19 +97,21 @@ def xlsx_bytes(tables, preface=()):
             sheet.append([cell(v) for v in row])
     used = set()
     for table in tables:
-        sheet = workbook.create_sheet(title=_sheet_title(str(table.title), used))
+        title = str(table.title)
+        sheet = workbook.create_sheet(title=_sheet_title(title, used))
         sheet.append([cell(c) for c in table.columns])
-        written = 0
+        written = on_sheet = 0
         for row in table.rows:
-            if written >= XLSX_MAX_ROWS:
-                break
+            if on_sheet >= XLSX_MAX_ROWS:
+                sheet = workbook.create_sheet(title=_sheet_title(title, used))
+                sheet.append([cell(c) for c in table.columns])
+                on_sheet = 0
             sheet.append([cell(v) for v in row])
             written += 1
+            on_sheet += 1
         if not written and table.empty:
             sheet.append([cell(table.empty)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(target)
 
 
 def _sheet_title(title, used):

@@ -4,15 +4,16 @@ jurisdiction (unique), generation skips a report already generated, and
 mailing skips one already mailed (the row is locked while sending)."""
 
 import logging
+import tempfile
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.tabular import csv_bytes, xlsx_bytes
+from portal.tabular import XLSX_MAX_ROWS, csv_chunks, write_xlsx
 from stages.calendar import CalendarNotAvailable
 from stages.models import Jurisdiction
 
@@ -29,11 +30,10 @@ logger = logging.getLogger(__name__)
 PERIODIC_KINDS = [Report.Kind.DAILY, Report.Kind.WEEKLY, Report.Kind.TEN_DAY]
 # A beat that missed days (worker down, broker outage) catches up this far.
 LOOK_BACK_DAYS = 7
-# The PDF lists the most urgent rows of each list, the CSV/XLSX files many
-# more; every row is one export away on the dashboard. The cap keeps an
-# emailed attachment small and generation bounded.
+# The PDF lists the most urgent rows of each list; the CSV/XLSX files have
+# every row, written to temporary files as they are read (a city's warned
+# tasks may run to hundreds of thousands).
 PDF_LIST_LIMIT = 100
-FILE_LIST_LIMIT = 10_000
 
 
 def request_report(kind, period, jurisdiction):
@@ -88,25 +88,25 @@ def generate(report_id, today=None):
         "lists_cut": _lists_cut(figures),
     }
     pdf = _pdf(figures, heading)
-    # Rows kept once for both files (the lists are capped, so this is small).
-    file_tables = [
-        tables.Table(t.key, t.title, t.columns, list(t.rows), t.empty)
-        for t in _file_tables(figures, scope, filters, today)
-    ]
-    csv = csv_bytes(file_tables, _preface(heading))
-    xlsx = xlsx_bytes(file_tables, _preface(heading))
-    with transaction.atomic():
-        locked = Report.objects.select_for_update().get(pk=report_id)
-        if locked.is_generated:
+    preface = _preface(heading)
+    with tempfile.TemporaryFile() as csv, tempfile.TemporaryFile() as xlsx:
+        # Each file reads the lists afresh: streamed, never all in memory.
+        for chunk in csv_chunks(_file_tables(figures, scope, filters, today), preface):
+            csv.write(chunk)
+        write_xlsx(_file_tables(figures, scope, filters, today), xlsx, preface)
+        with transaction.atomic():
+            locked = Report.objects.select_for_update().get(pk=report_id)
+            if locked.is_generated:
+                return locked
+            stem = report.file_stem
+            locked.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+            for field, handle, extension in ((locked.csv, csv, "csv"), (locked.xlsx, xlsx, "xlsx")):
+                handle.seek(0)
+                field.save(f"{stem}.{extension}", File(handle), save=False)
+            locked.has_data = figures.has_period_data
+            locked.generated_at = generated_at
+            locked.save(update_fields=["pdf", "csv", "xlsx", "has_data", "generated_at"])
             return locked
-        stem = report.file_stem
-        locked.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
-        locked.csv.save(f"{stem}.csv", ContentFile(csv), save=False)
-        locked.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
-        locked.has_data = figures.has_period_data
-        locked.generated_at = generated_at
-        locked.save(update_fields=["pdf", "csv", "xlsx", "has_data", "generated_at"])
-        return locked
 
 
 def _pdf(figures, heading):
@@ -159,12 +159,12 @@ def _summary_tables(figures):
 
 
 def _file_tables(figures, scope, filters, today):
-    """Summary tables from `figures`; the lists again from the database, up
-    to FILE_LIST_LIMIT rows."""
+    """Summary tables from `figures`; the lists again from the database,
+    every row (as iterators)."""
     found = _summary_tables(figures)
     for key in ("warnings", "projects"):
         try:
-            found.append(exports.table(key, scope, filters, today, FILE_LIST_LIMIT))
+            found.append(exports.table(key, scope, filters, today))
         except CalendarNotAvailable:
             continue
     found.append(tables.escalations_table(figures.period_escalations, _("本期督办事项")))
@@ -172,9 +172,10 @@ def _file_tables(figures, scope, filters, today):
 
 
 def _lists_cut(figures):
+    """A list longer than an XLSX sheet holds (it continues on a second)."""
     projects = figures.projects or {}
     late_projects = projects.get("over", 0) + projects.get("at_risk", 0)
-    return max(figures.warning_total, late_projects) > FILE_LIST_LIMIT
+    return max(figures.warning_total, late_projects) > XLSX_MAX_ROWS
 
 
 def _preface(heading):
@@ -195,8 +196,8 @@ def _preface(heading):
         rows.append(
             [
                 _("清单"),
-                _("预警任务和超期项目清单列出最紧急的 %(n)d 条；完整清单请在监督页面导出。")
-                % {"n": FILE_LIST_LIMIT},
+                _("XLSX 每个工作表最多 %(n)d 行，超出的行续在同名的下一个工作表。")
+                % {"n": XLSX_MAX_ROWS},
             ]
         )
     rows.append([])

@@ -248,6 +248,8 @@ def project_list(scope, filters, numbers, today, limit=None, reading=None):
     ]
     if limit:
         parts = [list(part[:limit]) for part in parts]
+    else:
+        parts = [part.iterator(chunk_size=2000) for part in parts]
     rows = heapq.merge(*parts, key=_order_key)
     if limit:
         return _load(list(rows)[:limit])
