@@ -18,9 +18,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import ExportCursor, ExportFile
-from .tables import TABLES
+from .steps import HandlingStepTable
+from .tables import (
+    ApprovalDocumentTable,
+    MatterHandlingTable,
+    ProjectTable,
+    UnitTable,
+)
 
 DIRECTORY = "exchange/spgl"
+TABLES = [
+    ProjectTable("SPGL_XMJBXXB", "项目基本信息表"),
+    UnitTable("SPGL_XMDWXXB", "项目单位信息表"),
+    MatterHandlingTable("SPGL_XMSPSXBLXXB", "项目审批事项办理信息表"),
+    HandlingStepTable("SPGL_XMSPSXBLXXXXB", "项目审批事项办理详细信息表"),
+    ApprovalDocumentTable("SPGL_XMSPSXPFWJXXB", "项目审批事项批复文件信息表"),
+]
 
 
 def export_changes(until=None):
@@ -39,13 +52,16 @@ def export_table(table, until, run):
         after = cursor.exported_until
         if after is not None and after >= until:
             return None
-        rows = table.changed().filter(changed_at__lte=until)
-        if after is not None:
-            rows = rows.filter(changed_at__gt=after)
-        lines = [
-            json.dumps(table.row(obj), ensure_ascii=False)
-            for obj in rows.order_by("changed_at", "pk").iterator(chunk_size=500)
-        ]
+        lines = []
+        for objects, rows_of in table.parts():
+            objects = objects.filter(changed_at__lte=until)
+            if after is not None:
+                objects = objects.filter(changed_at__gt=after)
+            lines += [
+                json.dumps(row, ensure_ascii=False)
+                for obj in objects.order_by("changed_at", "pk").iterator(chunk_size=500)
+                for row in rows_of(obj)
+            ]
         cursor.exported_until = until
         cursor.save(update_fields=["exported_until", "updated_at"])
         if not lines:

@@ -1,5 +1,7 @@
-"""The four national tables: for each, the rows it is made of, when each
-row last changed, and its fields (what each means: `FIELDS.md`).
+"""The national tables of projects, units, matter handling and approval
+documents: for each, the rows it is made of, when each row last changed,
+and its fields (what each means: `FIELDS.md`). The handling steps table is
+in `steps.py`.
 
 Our models carry no `updated_at`; a row's change time is the latest of the
 timestamps its model does carry and of the transition log entries about it
@@ -13,7 +15,16 @@ from django.db.models import CharField, DateTimeField, F, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
-from approvals.models import Application, Certificate, Project, ReviewTask, TransitionLog
+from approvals.models import (
+    Application,
+    ApplicationState,
+    Certificate,
+    Project,
+    ReviewTask,
+    TransitionLog,
+)
+
+from .matters import application_matters, department_codes, instance_code
 
 VALID, INVALID = 1, 0  # SJYXBS 数据有效标识
 
@@ -23,14 +34,17 @@ INVESTMENT_SOURCE = {"government": 1, "social": 2}  # XMTZLY
 APPROVAL_TYPE = {"approval": 1, "verification": 2, "filing": 3}  # LXLX
 NATURE = {"new": 1, "extension": 2, "reconstruction": 3, "relocation": 4}  # JSXZ
 INTAKE = {"window": 1, "web": 2}  # SLFS 受理方式
-TASK_STATE = {  # BLZT 办理状态
+TASK_STATE = {  # BLZT 办理状态 (also per step in steps.py)
     "pending": 2,
     "reviewing": 3,
     "needs_supplement": 4,
     "suspended": 5,
     "approved": 6,
     "rejected": 7,
+    "refused": 8,  # 不予受理 (at the window, no task)
+    "withdrawn": 9,  # 撤回 (after submission, no task)
 }
+WINDOW_ENDINGS = [ApplicationState.REFUSED, ApplicationState.WITHDRAWN]
 CONSTRUCTION_UNIT = 1  # DWLX 单位类型: 建设单位
 NO_EXPIRY = "9999-01-01"  # PFWJYXQX when a document does not expire
 
@@ -73,11 +87,16 @@ class Table:
     title: str
 
     def changed(self):
-        """Every row, annotated with `changed_at`."""
+        """Every object, annotated with `changed_at`."""
         raise NotImplementedError
 
     def row(self, obj):
         raise NotImplementedError
+
+    def parts(self):
+        """(objects annotated with `changed_at`, object → its rows) for each
+        kind of object the table is made of."""
+        return [(self.changed(), lambda obj: [self.row(obj)])]
 
 
 class ProjectTable(Table):
@@ -160,14 +179,67 @@ class UnitTable(Table):
         }
 
 
-def instance_code(application, matter):
-    """SPSXSLBM 审批事项实例编码: the application number and the matter."""
-    return f"{application.number}-{matter.code}"
-
-
 class MatterHandlingTable(Table):
     """One row per review task: a matter (事项) of an accepted application,
-    handled by its department in parallel with the others."""
+    handled by its department in parallel with the others; and for an
+    application that ended at the window after submission (不予受理,
+    withdrawn), one row per matter it applied for, with that ending."""
+
+    def parts(self):
+        departments = department_codes()
+        return [
+            *super().parts(),
+            (self.window_endings(), lambda app: self.ending_rows(app, departments)),
+        ]
+
+    def window_endings(self):
+        ending = TransitionLog.objects.filter(
+            application=OuterRef("pk"),
+            subject_type="approvals.application",
+            transition__in=["refuse", "withdraw"],
+        ).order_by("-created_at")
+        return (
+            Application.objects.filter(
+                stage__is_construction=True, state__in=WINDOW_ENDINGS, submitted_at__isnull=False
+            )
+            .exclude(project__code="")
+            .select_related("jurisdiction", "project", "stage", "stage_version")
+            .annotate(
+                changed_at=_latest_of(
+                    F("decided_at"),
+                    _latest_log(subject_type="approvals.application", application=OuterRef("pk")),
+                ),
+                ending_comment=Subquery(ending.values("comment")[:1]),
+            )
+        )
+
+    def ending_rows(self, application, departments):
+        project = application.project
+        return [
+            {
+                "DFSJZJ": f"application-{application.pk}-matter-{matter['id']}",
+                "XZQHDM": application.jurisdiction.code,
+                "XMDM": project.code,
+                "GCDM": project.code,
+                "SPJDDM": application.stage.number,
+                "SPLCBM": application.stage.code,
+                "SPSXBM": matter["code"],
+                "SPSXMC": matter["name"],
+                "SPSXSLBM": instance_code(application, matter["code"]),
+                "SPBMBM": matter["department_code"],
+                "SPBMMC": matter["department_name"],
+                "SLFS": INTAKE.get(application.source),
+                "BLSPSLBM": application.number,
+                "SXBLSX": matter["time_limit"],
+                "BLZT": TASK_STATE[application.state],
+                "SLSJ": None,
+                "BJSJ": _time(application.decided_at),
+                "BLYJ": application.ending_comment or "",
+                "SJYXBS": VALID,
+                "GXSJ": _time(application.changed_at),
+            }
+            for matter in application_matters(application, departments)
+        ]
 
     def changed(self):
         return (
@@ -194,7 +266,7 @@ class MatterHandlingTable(Table):
             "SPLCBM": application.stage.code,
             "SPSXBM": task.matter.code,
             "SPSXMC": task.matter.name,
-            "SPSXSLBM": instance_code(application, task.matter),
+            "SPSXSLBM": instance_code(application, task.matter.code),
             "SPBMBM": task.department.code,
             "SPBMMC": task.department.name,
             "SLFS": INTAKE.get(application.source),
@@ -239,7 +311,7 @@ class ApprovalDocumentTable(Table):
             "XMDM": project.code,
             "GCDM": project.code,
             "SPSXBM": certificate.matter.code,
-            "SPSXSLBM": instance_code(application, certificate.matter),
+            "SPSXSLBM": instance_code(application, certificate.matter.code),
             "PFRQ": _date(certificate.issued_on),
             "PFWH": certificate.number,
             "PFWJBT": certificate.certificate_type.name,
@@ -252,11 +324,3 @@ class ApprovalDocumentTable(Table):
             else certificate.revocation_reason or str(certificate.get_state_display()),
             "GXSJ": _time(certificate.changed_at),
         }
-
-
-TABLES = [
-    ProjectTable("SPGL_XMJBXXB", "项目基本信息表"),
-    UnitTable("SPGL_XMDWXXB", "项目单位信息表"),
-    MatterHandlingTable("SPGL_XMSPSXBLXXB", "项目审批事项办理信息表"),
-    ApprovalDocumentTable("SPGL_XMSPSXPFWJXXB", "项目审批事项批复文件信息表"),
-]

@@ -64,6 +64,7 @@ def test_first_run_exports_everything_with_the_national_fields(accepted):
         "SPGL_XMJBXXB.jsonl",
         "SPGL_XMDWXXB.jsonl",
         "SPGL_XMSPSXBLXXB.jsonl",
+        "SPGL_XMSPSXBLXXXXB.jsonl",
         "SPGL_XMSPSXPFWJXXB.jsonl",
     ]
     assert files[0].path.startswith("exchange/spgl/")
@@ -105,17 +106,78 @@ def test_first_run_exports_everything_with_the_national_fields(accepted):
     assert set(ExportCursor.objects.values_list("table", flat=True)) == {f.table for f in files}
 
 
+def test_every_handling_step_is_a_row_per_matter_instance(accepted, clerk):
+    decide_all(accepted)
+    tasks = list(ReviewTask.objects.filter(application=accepted).select_related("matter"))
+    steps = by_table(export_changes())["SPGL_XMSPSXBLXXXXB"]
+    instances = {f"{accepted.number}-{task.matter.code}" for task in tasks}
+    by_instance = {}
+    for step in steps:
+        by_instance.setdefault(step["SPSXSLBM"], []).append(step)
+    assert set(by_instance) == instances
+    for task in tasks:
+        mine = by_instance[f"{accepted.number}-{task.matter.code}"]
+        # 申报 (the applicant: no name), 受理 (the clerk), 签收, 办结（通过）
+        assert [s["BLZT"] for s in mine] == [1, 2, 3, 6]
+        submitted, taken, claimed, approved = mine
+        assert submitted["BLR"] is None and taken["BLR"] == clerk.display_name
+        assert claimed["BLCS"] == approved["BLCS"] == task.department.name
+        assert approved["BLYJ"] == "同意" and approved["BLSJ"]
+        assert approved["GCDM"] == accepted.project.code and approved["SJYXBS"] == 1
+    assert len({s["DFSJZJ"] for s in steps}) == len(steps)
+
+
+def test_refusals_and_withdrawals_are_matter_handling_rows_too(catalog, clerk, pdf_bytes):
+    def submitted():
+        draft = complete_draft(ApplicationFactory(), pdf_bytes)
+        return services.submit_application(draft.pk, draft.created_by)
+
+    refused, withdrawn = submitted(), submitted()
+    services.refuse_application(refused.pk, clerk, "不属于本机关职权范围", "行政许可法第三十二条")
+    services.withdraw_application(withdrawn.pk, withdrawn.created_by, "项目暂缓")
+    draft = ApplicationFactory()
+    services.withdraw_application(draft.pk, draft.created_by, "填错了")  # never submitted
+    matters = {m["code"] for m in refused.applicable_matters()}
+    assert matters
+
+    tables = by_table(export_changes())
+    handling = tables["SPGL_XMSPSXBLXXB"]
+    assert {row["BLSPSLBM"] for row in handling} == {refused.number, withdrawn.number}
+    refusals = [row for row in handling if row["BLSPSLBM"] == refused.number]
+    assert {row["SPSXBM"] for row in refusals} == matters
+    row = refusals[0]
+    assert row["BLZT"] == 8 and row["SLSJ"] is None and row["BJSJ"]
+    assert row["BLYJ"] == "不属于本机关职权范围（行政许可法第三十二条）"
+    assert row["SPSXSLBM"] == f"{refused.number}-{row['SPSXBM']}" and row["SPBMBM"]
+    assert {r["BLZT"] for r in handling if r["BLSPSLBM"] == withdrawn.number} == {9}
+
+    steps = tables["SPGL_XMSPSXBLXXXXB"]
+    refusal_steps = [s for s in steps if s["BLZT"] == 8]
+    assert {s["SPSXSLBM"] for s in refusal_steps} == {f"{refused.number}-{m}" for m in matters}
+    assert refusal_steps[0]["BLR"] == clerk.display_name
+    withdrawal_steps = [s for s in steps if s["BLZT"] == 9]
+    assert {s["SPSXSLBM"] for s in withdrawal_steps} == {
+        f"{withdrawn.number}-{m['code']}" for m in withdrawn.applicable_matters()
+    }
+    assert withdrawal_steps[0]["BLR"] is None and withdrawal_steps[0]["BLYJ"] == "项目暂缓"
+    assert export_changes() == []
+
+
 def test_a_second_run_exports_nothing_and_a_change_exports_just_that_row(accepted):
-    assert len(export_changes()) == 3  # no certificate yet
+    assert len(export_changes()) == 4  # no certificate yet
     assert export_changes() == []
 
     task = ReviewTask.objects.filter(application=accepted).select_related("department").first()
     services.claim_task(task.pk, staff(Role.REVIEWER, "341000", task.department.code))
-    [file] = export_changes()
-    assert file.table == "SPGL_XMSPSXBLXXB" and file.rows == 1
-    [row] = rows(file)
+    handling, step = export_changes()
+    assert handling.table == "SPGL_XMSPSXBLXXB" and handling.rows == 1
+    [row] = rows(handling)
     assert row["DFSJZJ"] == f"task-{task.pk}" and row["BLZT"] == 3  # 审查中
-    assert file.changed_after is not None and export_changes() == []
+    assert handling.changed_after is not None
+    assert step.table == "SPGL_XMSPSXBLXXXXB" and step.rows == 1
+    [row] = rows(step)
+    assert row["BLZT"] == 3 and row["SPSXSLBM"] == f"{accepted.number}-{task.matter.code}"
+    assert export_changes() == []
 
 
 def test_a_revoked_document_is_exported_again_as_invalid(accepted):
@@ -141,6 +203,7 @@ def test_rows_wait_until_settled_and_are_not_lost(accepted, settings):
         "SPGL_XMJBXXB",
         "SPGL_XMDWXXB",
         "SPGL_XMSPSXBLXXB",
+        "SPGL_XMSPSXBLXXXXB",
     }
 
 
