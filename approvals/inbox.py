@@ -12,11 +12,11 @@ from stages.calendar import CalendarNotAvailable, WorkingCalendar
 from stages.models import Stage
 
 from .models import Application, ApplicationState
+from .models.clock import DUE_FILTER_CHOICES, DUE_FILTERS
 
 # 行政许可法 §32: decide on acceptance, or tell every correction at once,
 # within 5 days of receiving the application.
 PRE_REVIEW_DAYS = 5
-DUE_SOON_DAYS = 3
 
 SORTS = {
     "submitted": ("submitted_at", "pk"),
@@ -44,15 +44,7 @@ class InboxFilterForm(forms.Form):
     source = forms.ChoiceField(
         label=_("渠道"), required=False, choices=[("", _("全部渠道")), *Application.Source.choices]
     )
-    due = forms.ChoiceField(
-        label=_("期限"),
-        required=False,
-        choices=[
-            ("", _("不限")),
-            ("overdue", _("已超期")),
-            ("soon", _("3日内到期")),
-        ],
-    )
+    due = forms.ChoiceField(label=_("期限"), required=False, choices=DUE_FILTER_CHOICES)
     q = forms.CharField(
         label=_("搜索"),
         required=False,
@@ -86,15 +78,9 @@ class InboxFilterForm(forms.Form):
             applications = applications.filter(stage=values["stage"])
         if values.get("source"):
             applications = applications.filter(source=values["source"])
-        today = timezone.localdate()
-        if values.get("due") == "overdue":
-            applications = applications.filter(due_on__lt=today, decided_at__isnull=True)
-        elif values.get("due") == "soon":
-            applications = applications.filter(
-                due_on__gte=today,
-                due_on__lte=today + timezone.timedelta(days=DUE_SOON_DAYS),
-                decided_at__isnull=True,
-            )
+        if values.get("due"):
+            level = DUE_FILTERS[values["due"]]
+            applications = applications.filter(Application.warning_q(level, timezone.localdate()))
         query = values.get("q", "").strip()
         if query:
             applications = applications.filter(pk__in=Application.objects.matching_ids(query))
@@ -116,17 +102,6 @@ def state_counts(scoped):
     ]
 
 
-def due_status(application, today):
-    """ "overdue", "soon" (within DUE_SOON_DAYS) or "" for an undecided application."""
-    if not application.due_on or application.decided_at is not None:
-        return ""
-    if application.due_on < today:
-        return "overdue"
-    if (application.due_on - today).days <= DUE_SOON_DAYS:
-        return "soon"
-    return ""
-
-
 def annotate_rows(applications):
     """Per-row facts computed in Python over one page (one calendar load)."""
     today = timezone.localdate()
@@ -135,7 +110,6 @@ def annotate_rows(applications):
     except CalendarNotAvailable:
         calendar = None
     for application in applications:
-        application.due_status = due_status(application, today)
         application.pre_review_late = False
         if (
             application.state == ApplicationState.SUBMITTED
@@ -153,12 +127,11 @@ def annotate_rows(applications):
     return applications
 
 
-DUE_LABELS = {"overdue": _("已超期"), "soon": _("即将到期"), "": ""}
+WARNING_LABELS = {Application.RED: _("已超期"), Application.YELLOW: _("即将到期"), "": ""}
 
 
 def export_table(applications):
     """Every application the filters select (not one page), streamed."""
-    today = timezone.localdate()
 
     def rows():
         for application in applications.iterator(chunk_size=2000):
@@ -175,7 +148,7 @@ def export_table(applications):
                 application.submitted_at
                 and timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M"),
                 application.due_on,
-                DUE_LABELS[due_status(application, today)],
+                WARNING_LABELS[application.warning_level],
             ]
 
     columns = [

@@ -14,12 +14,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .models import Application, ReviewTaskState
+from .models import Application, ReviewTask, ReviewTaskState
+from .models.clock import DUE_FILTER_CHOICES, DUE_FILTERS
 
 T = ReviewTaskState
 OPEN = [T.PENDING, T.REVIEWING]  # the "待办" tab: the clock runs on these
 UNDECIDED = [T.PENDING, T.REVIEWING, T.NEEDS_SUPPLEMENT, T.SUSPENDED]
-DUE_SOON_DAYS = 3
 SORTS = {
     "due": ("due_on", "pk"),
     "-due": ("-due_on", "-pk"),
@@ -36,7 +36,7 @@ class TaskInboxForm(forms.Form):
     due = forms.ChoiceField(
         label=_("期限"),
         required=False,
-        choices=[("", _("不限")), ("overdue", _("已超期")), ("soon", _("3日内到期"))],
+        choices=DUE_FILTER_CHOICES,
     )
     q = forms.CharField(
         label=_("搜索"),
@@ -73,15 +73,9 @@ class TaskInboxForm(forms.Form):
             tasks = tasks.filter(state__in=OPEN)
         elif state:
             tasks = tasks.filter(state=state)
-        today = timezone.localdate()
-        if values.get("due") == "overdue":
-            tasks = tasks.filter(due_on__lt=today, decided_at__isnull=True)
-        elif values.get("due") == "soon":
-            tasks = tasks.filter(
-                due_on__gte=today,
-                due_on__lte=today + timezone.timedelta(days=DUE_SOON_DAYS),
-                decided_at__isnull=True,
-            )
+        if values.get("due"):
+            level = DUE_FILTERS[values["due"]]
+            tasks = tasks.filter(ReviewTask.warning_q(level, timezone.localdate()))
         query = values.get("q", "").strip()
         if query:
             tasks = tasks.filter(application_id__in=Application.objects.matching_ids(query))

@@ -66,7 +66,7 @@ def test_xlsx_follows_the_state_filter_and_search(client, applications):
 
 def test_an_empty_selection_says_so_and_only_clerks_may_export(client, applications):
     client.force_login(staff(Role.CLERK, "341002", "data"))
-    header, *rows = csv_rows(client.get("/staff/window/export.csv", {"q": "没有这个项目"}))
+    _header, *rows = csv_rows(client.get("/staff/window/export.csv", {"q": "没有这个项目"}))
     assert rows == [["没有符合条件的申请。"]]
     assert client.get("/staff/window/export.pdf").status_code == 404
     client.force_login(applications["accepted"].created_by)

@@ -8,9 +8,19 @@ import math
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from stages.calendar import subtract_working_days
+
+# The inboxes' due filter: its values (kept from their first URLs) and the
+# badge each selects.
+DUE_FILTERS = {"overdue": "red", "soon": "yellow"}
+DUE_FILTER_CHOICES = [
+    ("", _("不限")),
+    ("overdue", _("已超期（红牌）")),
+    ("soon", _("临近期限（黄牌）")),
+]
 
 
 class Clocked(models.Model):
@@ -60,6 +70,30 @@ class Clocked(models.Model):
     @property
     def is_paused(self):
         return self.paused_since is not None
+
+    RED, YELLOW = DUE_FILTERS["overdue"], DUE_FILTERS["soon"]
+
+    @property
+    def warning_level(self):
+        """The badge every list and page shows: red when overdue, yellow from
+        the yellow date (at most PORTAL_YELLOW_FRACTION_LEFT of the limit
+        left), "" otherwise or once decided. The same rule as `warning_q`."""
+        if self.due_on is None or self.decided_at is not None:
+            return ""
+        today = calendar_today()
+        if self.due_on < today:
+            return self.RED
+        if self.yellow_on is not None and self.yellow_on <= today:
+            return self.YELLOW
+        return ""
+
+    @classmethod
+    def warning_q(cls, level, today):
+        """Rows showing the `level` badge on `today`, as a filter."""
+        undecided = Q(decided_at__isnull=True)
+        if level == cls.RED:
+            return undecided & Q(due_on__lt=today)
+        return undecided & Q(yellow_on__lte=today, due_on__gte=today)
 
 
 def warning_indexes(prefix, open_rows):

@@ -107,7 +107,6 @@ def reviewer_inbox(request):
             "counts": task_state_counts(scoped),
             "filters": form.query_string(),
             "current_state": form.data.get("state", ""),
-            "today": timezone.localdate(),
         },
     )
 
