@@ -92,6 +92,7 @@ urlpatterns = [
         "staff/applications/<int:pk>/accept/", staff.application_accept, name="application_accept"
     ),
     path("staff/tasks/", staff.reviewer_inbox, name="reviewer_inbox"),
+    path("staff/tasks/export.<str:fmt>", staff.reviewer_inbox_export, name="reviewer_inbox_export"),
     path("staff/tasks/<int:pk>/", staff.task_detail, name="task_detail"),
     path("staff/tasks/<int:pk>/claim/", staff.task_claim, name="task_claim"),
     path("staff/tasks/<int:pk>/decide/", staff.task_decide, name="task_decide"),

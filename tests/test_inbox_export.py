@@ -73,3 +73,28 @@ def test_an_empty_selection_says_so_and_only_clerks_may_export(client, applicati
     assert client.get("/staff/window/export.csv").status_code == 403
     client.logout()
     assert client.get("/staff/window/export.csv").status_code == 302
+
+
+def test_reviewer_export_has_the_departments_filtered_tasks_only(client, applications):
+    from approvals.models import ReviewTask
+
+    accepted = applications["accepted"]
+    task = ReviewTask.objects.select_related("department").filter(application=accepted).first()
+    reviewer = staff(Role.REVIEWER, "341000", task.department.code)
+    client.force_login(reviewer)
+    response = client.get("/staff/tasks/export.csv", {"state": ""})
+    assert response.status_code == 200
+    header, *rows = csv_rows(response)
+    assert header[:2] == ["事项", "申请编号"]
+    own = ReviewTask.objects.filter(department=task.department)
+    assert sorted(row[1] for row in rows) == sorted(
+        own.values_list("application__number", flat=True)
+    )
+    assert {row[0] for row in rows} == set(own.values_list("matter__name", flat=True))
+    sheet = load_workbook(
+        io.BytesIO(client.get("/staff/tasks/export.xlsx", {"due": "overdue"}).content)
+    ).active
+    [empty] = list(sheet.iter_rows(values_only=True))[1:]
+    assert empty[0] == "没有符合条件的审查任务。" and not any(empty[1:])
+    client.force_login(staff(Role.CLERK, "341002", "data"))
+    assert client.get("/staff/tasks/export.csv").status_code == 403
