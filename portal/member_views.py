@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import membership
 from .forms import InvitationForm, JoinForm
-from .models import User
+from .models import Invitation, User
 
 
 def enterprise_admin_required(view):
@@ -67,6 +67,8 @@ def invite(request):
 def resend(request, pk):
     try:
         sent = membership.resend(request.user, pk)
+    except Invitation.DoesNotExist as error:
+        raise Http404 from error
     except membership.MembershipError as error:
         messages.error(request, error.message)
     else:
@@ -82,6 +84,8 @@ def resend(request, pk):
 def revoke(request, pk):
     try:
         membership.revoke(request.user, pk)
+    except Invitation.DoesNotExist as error:
+        raise Http404 from error
     except membership.MembershipError as error:
         messages.error(request, error.message)
     else:

@@ -73,8 +73,9 @@ def revoke(admin, invitation_id):
 
 
 def _pending(admin, invitation_id):
-    invitation = admin.enterprise.invitations.filter(pk=invitation_id).first()
-    if invitation is None or not invitation.is_pending:
+    """Another enterprise's invitation does not exist for this admin."""
+    invitation = admin.enterprise.invitations.get(pk=invitation_id)
+    if not invitation.is_pending:
         raise MembershipError(_("该邀请已被接受或撤销。"))
     return invitation
 

@@ -83,3 +83,21 @@ def test_clerk_of_another_district_cannot_take_over_a_project(client, catalog):
         f"/staff/walk-in/{project.enterprise.pk}/", {"start-stage": "1", "project": project.pk}
     )
     assert response.status_code == 404
+
+
+def test_a_stage_already_open_is_continued_not_started_twice(client, clerk, project):
+    first = services.create_application(project, _stage(1), project.created_by)
+    client.force_login(clerk)
+    response = client.post(
+        f"/staff/walk-in/{project.enterprise.pk}/",
+        {"start-stage": "1", "project": project.pk},
+        follow=True,
+    )
+    assert "本阶段已有办理中的申请" in response.content.decode()
+    assert list(project.applications.all()) == [first]
+
+
+def _stage(number):
+    from stages.models import Stage
+
+    return Stage.objects.get(number=number)

@@ -15,7 +15,7 @@ from stages.configuration import current_version
 from stages.forms import UnifiedForm
 
 from ..models import Application, ApplicationState, Deficiency, Material
-from ..models.application import DeliveryMethod
+from ..models.application import CLOSED_STATES, DeliveryMethod
 from . import transitions
 from .errors import ServiceError
 
@@ -23,6 +23,8 @@ from .errors import ServiceError
 def create_application(project, stage, user):
     """Start a draft, or explain what the project lacks for this stage."""
     problems = []
+    if project.applications.filter(stage=stage).exclude(state__in=CLOSED_STATES).exists():
+        problems.append(_("该项目本阶段已有办理中的申请，请继续办理该申请。"))
     if stage.is_construction and not project.code:
         problems.append(_("工程建设项目须先在项目信息中填写投资项目统一代码。"))
     missing = stage.prerequisites.exclude(pk__in=project.held_certificate_type_ids())

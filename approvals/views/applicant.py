@@ -299,15 +299,15 @@ def material_reuse(request, pk):
 @require_POST
 def material_replace(request, pk, material_pk):
     application = visible_application(request.user, pk)
+    material = get_object_or_404(application.materials, pk=material_pk)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("请选择要替换的新文件。"))
         return redirect("application_detail", pk=pk)
     try:
-        services.replace_material(application.pk, request.user, material_pk, upload)
+        services.replace_material(application.pk, request.user, material.pk, upload)
     except services.ServiceError as error:
-        kind = application.materials.filter(pk=material_pk).values_list("kind", flat=True).first()
-        return upload_refused(request, application, kind, error)
+        return upload_refused(request, application, material.kind, error)
     except Material.DoesNotExist:
         messages.error(request, _("该文件已被替换或不存在。"))
     else:

@@ -17,7 +17,7 @@ from .helpers import perform, visible_application
 @login_required
 @require_POST
 def suspend_application(request, pk):
-    application = visible_application(request.user, pk)
+    application = visible_application(request.user, pk, rule="suspend_application")
     form = SuspensionForm(request.POST)
     return perform(
         request,

@@ -1,6 +1,8 @@
 """Small helpers shared by the page modules."""
 
+import rules
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -20,15 +22,19 @@ from ..models import Application, Deficiency, Delivery, TransitionLog
 from ..services import edit_scope, material_slots, missing_materials, reusable_materials
 
 
-def visible_application(user, pk):
+def visible_application(user, pk, rule=None):
     """404, not 403, for an application the user may not see: its existence
-    is nobody else's business."""
-    return get_object_or_404(
+    is nobody else's business. With `rule` (a rules name), 403 for one the
+    user sees but may not act on — whatever state it is in."""
+    application = get_object_or_404(
         Application.objects.visible_to(user).select_related(
             "project__enterprise", "project__jurisdiction", "stage"
         ),
         pk=pk,
     )
+    if rule is not None and not rules.test_rule(rule, user, application):
+        raise PermissionDenied
+    return application
 
 
 def application_context(application, user):
