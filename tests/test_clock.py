@@ -156,3 +156,27 @@ def test_reviewer_pauses_and_the_applicant_answers_through_the_pages(accepted, c
     task.refresh_from_db()
     assert task.state == "reviewing"
     assert accepted.materials.filter(kind="supplement").count() == 1
+
+
+def test_a_deadline_moved_back_out_warns_red_again_when_crossed_again(accepted):
+    drawing = ReviewTask.objects.get(application=accepted, matter__code="drawing-review")
+    with at((2026, 10, 15)):
+        sweep()
+    drawing.refresh_from_db()
+    assert drawing.warned_red_at is not None and drawing.warned_yellow_at is not None
+    red = Notification.objects.filter(event="warning_red", title__contains=drawing.matter.name)
+    first_count = red.count()
+    with at((2026, 10, 15)):
+        # Five more working days (say the calendar was corrected): due 10-21.
+        drawing.paused_working_days += 5
+        drawing.recompute_due(WorkingCalendar())
+        drawing.save()
+    assert drawing.due_on == datetime.date(2026, 10, 21)
+    assert drawing.warned_red_at is None and drawing.warned_yellow_at is None
+    with at((2026, 10, 20)):
+        sweep()
+    assert red.count() == first_count  # yellow again, not red yet
+    with at((2026, 10, 22)):
+        sweep()
+        sweep()
+    assert red.count() == 2 * first_count

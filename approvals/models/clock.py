@@ -64,8 +64,13 @@ class Clocked(models.Model):
         # Yellow when at most the configured fraction of the limit is left.
         left = math.floor(self.limit_working_days * settings.PORTAL_YELLOW_FRACTION_LEFT)
         self.yellow_on = subtract_working_days(calendar, self.due_on, max(left, 1))
-        if self.warned_yellow_at and self.yellow_on > calendar_today():
-            self.warned_yellow_at = None  # a pause moved the deadline back out
+        # A deadline moved back out (a pause, a corrected calendar) re-arms
+        # the warnings it had passed, so crossing it again warns again.
+        today = calendar_today()
+        if self.warned_yellow_at and self.yellow_on > today:
+            self.warned_yellow_at = None
+        if self.warned_red_at and self.due_on >= today:
+            self.warned_red_at = None
 
     @property
     def is_paused(self):
