@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals.models import ApplicationState
+from approvals.models import ApplicationState, ReviewTaskState
 from portal.tabular import Table
 
 from .statistics.counts import SHOWN_STATES
@@ -80,23 +80,24 @@ LEVELS = {"red": gettext_lazy("红牌"), "yellow": gettext_lazy("黄牌")}
 
 def warnings_table(tasks):
     def rows():
+        # Labels translated once, not per row: a report's file lists every
+        # warned task, and a gettext per cell was a third of writing them.
+        levels = {level: str(label) for level, label in LEVELS.items()}
+        states = {state: str(label) for state, label in ReviewTaskState.choices}
+        overdue, remaining = _("超期"), _("剩余")
         for task in tasks:
             left = getattr(task, "working_days_left", None)
             yield [
-                str(LEVELS[task.level]),
+                levels[task.level],
                 task.department.name,
                 task.matter.name,
                 task.application.project.name,
                 task.application.number,
                 task.jurisdiction.name,
-                task.get_state_display(),
+                states.get(task.state, task.state),
                 task.due_on,
                 None if left is None else -left if left < 0 else left,
-                _("超期")
-                if left is not None and left < 0
-                else _("剩余")
-                if left is not None
-                else "",
+                overdue if left is not None and left < 0 else remaining if left is not None else "",
                 task.escalation_deadline,
             ]
 
@@ -207,6 +208,7 @@ def projects_summary_table(summary):
 
 def projects_table(projects):
     def rows():
+        statuses = {status: str(label) for status, label in STATUS_LABELS.items()}
         for project in projects:
             yield [
                 project.name,
@@ -215,7 +217,7 @@ def projects_table(projects):
                 local_date(project.first_submitted),
                 local_date(project.permit_decided),
                 project.elapsed,
-                str(STATUS_LABELS[project.status]),
+                statuses[project.status],
             ]
 
     return Table(
