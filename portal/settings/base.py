@@ -26,8 +26,8 @@ INSTALLED_APPS = [
     "api",
     "queueing",
     "supervision",
-    "webhooks",
     "exchange",
+    "webhooks",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -170,16 +170,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "approvals.redeliver_outbox",
         "schedule": crontab(hour=2, minute=0),
     },
-    # 数据共享: rows changed since the last run, to the national tables' files.
-    "exchange-export-spgl": {
-        "task": "exchange.export_spgl",
-        "schedule": crontab(minute=40),
-    },
     # Webhook deliveries whose message was lost (broker down at commit, a
     # retry never scheduled); each delivery is idempotent.
     "webhooks-requeue-pending": {
         "task": "webhooks.requeue_pending",
         "schedule": 60.0,
+    },
+    # 数据共享: rows changed since the last run, to the national tables' files.
+    "exchange-export-spgl": {
+        "task": "exchange.export_spgl",
+        "schedule": crontab(minute=40),
     },
     # Daily / weekly / 10-day reports: due ones are created just after
     # midnight; the hourly runs catch up on anything a down worker or
@@ -197,13 +197,6 @@ EXCHANGE_SPGL_SETTLE_SECONDS = env.int("EXCHANGE_SPGL_SETTLE_SECONDS", default=1
 PORTAL_CERTIFICATE_FONT_DIR = BASE_DIR / "static" / "fonts"
 PORTAL_PUBLIC_BASE_URL = env("PORTAL_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
-PORTAL_PROJECT_TARGET_WORKING_DAYS = 100
-# Yellow warning when at most this fraction of a limit is left (sample value
-# from catalog.yaml; some cities warn at 2 working days).
-PORTAL_YELLOW_FRACTION_LEFT = env.float("PORTAL_YELLOW_FRACTION_LEFT", default=0.2)
-
-# Text messages (portal/sms.py): the logging backend unless a gateway is
-# configured; the HTTP backend POSTs JSON with the key as a bearer token.
 # Every upload is scanned (approvals/services/virus_scan.py). The default
 # scans nothing; set "approvals.services.virus_scan.ClamdScanner" and the
 # clamd address to use ClamAV. An unreachable scanner refuses the upload.
@@ -214,6 +207,13 @@ PORTAL_CLAMD_ADDRESS = env("PORTAL_CLAMD_ADDRESS", default="tcp://127.0.0.1:3310
 PORTAL_CLAMD_TIMEOUT = env.float("PORTAL_CLAMD_TIMEOUT", default=30)
 # Enterprise invitations (portal/membership.py) expire after this many seconds.
 PORTAL_INVITATION_MAX_AGE = env.int("PORTAL_INVITATION_MAX_AGE", default=7 * 24 * 3600)
+PORTAL_PROJECT_TARGET_WORKING_DAYS = 100
+# Yellow warning when at most this fraction of a limit is left (sample value
+# from catalog.yaml; some cities warn at 2 working days).
+PORTAL_YELLOW_FRACTION_LEFT = env.float("PORTAL_YELLOW_FRACTION_LEFT", default=0.2)
+
+# Text messages (portal/sms.py): the logging backend unless a gateway is
+# configured; the HTTP backend POSTs JSON with the key as a bearer token.
 PORTAL_SMS_BACKEND = env("PORTAL_SMS_BACKEND", default="portal.sms.LoggingSmsBackend")
 PORTAL_SMS_GATEWAY_URL = env("PORTAL_SMS_GATEWAY_URL", default="")
 PORTAL_SMS_API_KEY = env("PORTAL_SMS_API_KEY", default="")
