@@ -51,9 +51,8 @@ class MaterialForm(forms.Form):
     file = forms.FileField(label=_("选择文件"))
 
 
-class SubmissionForm(forms.Form):
-    """The last step before submitting: how the result should reach the
-    applicant (the window defaults to it) and the declaration (承诺书)."""
+class DeliveryChoiceForm(forms.Form):
+    """How the result should reach the applicant (the window defaults to it)."""
 
     delivery_method = forms.ChoiceField(
         label=_("证照领取方式"), choices=DeliveryMethod.choices, widget=forms.RadioSelect
@@ -63,10 +62,6 @@ class SubmissionForm(forms.Form):
         max_length=200,
         required=False,
         help_text=_("选择免费邮寄时必填：省、市、区县、街道门牌，收件人及电话。"),
-    )
-    declaration = forms.BooleanField(
-        label=_("我已阅读并同意以上承诺"),
-        error_messages={"required": _("请阅读并勾选申请承诺书。")},
     )
 
     def __init__(self, *args, application=None, **kwargs):
@@ -87,6 +82,16 @@ class SubmissionForm(forms.Form):
         if cleaned.get("delivery_method") == DeliveryMethod.MAIL and not address:
             self.add_error("delivery_address", _("选择免费邮寄时请填写邮寄地址。"))
         return cleaned
+
+
+class SubmissionForm(DeliveryChoiceForm):
+    """The last step before submitting: the delivery choice and the
+    declaration (承诺书)."""
+
+    declaration = forms.BooleanField(
+        label=_("我已阅读并同意以上承诺"),
+        error_messages={"required": _("请阅读并勾选申请承诺书。")},
+    )
 
 
 class OpinionForm(forms.Form):

@@ -79,6 +79,7 @@ def reviews_application(user, application):
 
 rules.add_rule("submit_application", is_enterprise_member | is_delegated_agent | is_intake_clerk)
 rules.add_rule("accept_application", is_clerk_for)
+rules.add_rule("choose_delivery", is_enterprise_member | is_delegated_agent)
 rules.add_rule("decide_task", is_reviewer_for)
 
 

@@ -23,6 +23,11 @@ urlpatterns = [
     path("applications/<int:pk>/materials/", applicant.material_upload, name="material_upload"),
     path("applications/<int:pk>/review/", applicant.application_review, name="application_review"),
     path("applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"),
+    path(
+        "applications/<int:pk>/delivery-choice/",
+        applicant.application_delivery_choice,
+        name="application_delivery_choice",
+    ),
     path("applications/<int:pk>/materials/reuse/", applicant.material_reuse, name="material_reuse"),
     path(
         "applications/<int:pk>/materials/<int:material_pk>/replace/",

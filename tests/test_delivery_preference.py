@@ -98,3 +98,50 @@ def test_window_collection_chosen_is_preselected_for_the_clerk(client, draft, cl
     form = client.get(f"/applications/{draft.pk}/").content.decode().split('id="deliver-title"')[1]
     assert "申请人选择：窗口领取" in form
     assert re.search(r'<input[^>]*name="method"[^>]*value="collect"[^>]*checked', form)
+
+
+# --- Changing the choice after submitting ------------------------------------------
+
+
+def change(client, application, **data):
+    return client.post(f"/applications/{application.pk}/delivery-choice/", data)
+
+
+def test_the_choice_can_change_after_submitting_until_handed_over(client, draft, clerk):
+    submit(client, draft, delivery_method="collect", declaration="1")
+    page = client.get(f"/applications/{draft.pk}/").content.decode()
+    assert "更改证照领取方式" in page
+    change(client, draft, delivery_method="mail", delivery_address=ADDRESS)
+    draft.refresh_from_db()
+    assert (draft.delivery_method, draft.delivery_address) == ("mail", ADDRESS)
+
+    response = change(client, draft, delivery_method="mail", delivery_address="  ")
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.delivery_address == ADDRESS  # refused, nothing lost
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("选择免费邮寄时请填写邮寄地址" in m for m in messages)
+
+    change(client, draft, delivery_method="collect", delivery_address=ADDRESS)
+    draft.refresh_from_db()
+    assert (draft.delivery_method, draft.delivery_address) == ("collect", "")
+
+    Application.objects.filter(pk=draft.pk).update(state="delivered")
+    with pytest.raises(services.ServiceError, match="不能再更改领取方式"):
+        services.change_delivery_choice(draft.pk, draft.created_by, "mail", ADDRESS)
+    assert "更改证照领取方式" not in client.get(f"/applications/{draft.pk}/").content.decode()
+
+
+def test_only_the_enterprise_or_its_agent_may_change_it(client, draft, clerk):
+    submit(client, draft, delivery_method="collect", declaration="1")
+    outsider = ApplicationFactory().created_by
+    client.force_login(outsider)
+    assert (
+        change(client, draft, delivery_method="mail", delivery_address=ADDRESS).status_code == 404
+    )
+    client.force_login(clerk)
+    assert (
+        change(client, draft, delivery_method="mail", delivery_address=ADDRESS).status_code == 403
+    )
+    draft.refresh_from_db()
+    assert draft.delivery_method == "collect"

@@ -4,6 +4,7 @@ these; nothing else changes state."""
 
 from .applications import accept_application, submit_application
 from .drafting import (
+    change_delivery_choice,
     create_application,
     declare,
     edit_scope,
@@ -36,6 +37,7 @@ __all__ = [
     "accept_with_deficiency",
     "approve_task",
     "attach_material",
+    "change_delivery_choice",
     "claim_task",
     "clear_deficiency",
     "create_application",

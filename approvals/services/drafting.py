@@ -5,6 +5,7 @@ submission. A draft follows the stage's latest configuration."""
 
 from dataclasses import dataclass
 
+import rules
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,17 @@ from ..models import Application, ApplicationState, Deficiency, Material
 from ..models.application import CLOSED_STATES, DeliveryMethod
 from . import transitions
 from .errors import ServiceError
+
+S = ApplicationState
+# Submitted and not yet handed over or ended: the delivery choice may change.
+DELIVERY_CHOICE_STATES = [
+    S.SUBMITTED,
+    S.CORRECTING,
+    S.IN_REVIEW,
+    S.SUSPENDED,
+    S.APPROVED,
+    S.ISSUED,
+]
 
 
 def create_application(project, stage, user):
@@ -158,21 +170,40 @@ def prefilled_values(application):
     return values
 
 
+def _delivery_choice(method, address):
+    address = address.strip()
+    if method == DeliveryMethod.MAIL and not address:
+        raise ServiceError(_("选择免费邮寄时请填写邮寄地址。"))
+    return method, address if method == DeliveryMethod.MAIL else ""
+
+
+def change_delivery_choice(application_id, user, delivery_method, delivery_address=""):
+    """After submitting, the applicant may still change how the result
+    reaches them, until it has been handed over or the application ended."""
+    delivery_method, delivery_address = _delivery_choice(delivery_method, delivery_address)
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application_id)
+        if not rules.test_rule("choose_delivery", user, application):
+            raise PermissionDenied
+        if application.state not in DELIVERY_CHOICE_STATES:
+            raise ServiceError(_("该申请已送达或已办结，不能再更改领取方式。"))
+        application.delivery_method = delivery_method
+        application.delivery_address = delivery_address
+        application.save(update_fields=["delivery_method", "delivery_address"])
+        return application
+
+
 def declare(application_id, user, delivery_method="", delivery_address=""):
     """The applicant confirms the declaration (申请承诺书) before submitting,
     and says how the result should reach them (the window defaults to it)."""
-    delivery_address = delivery_address.strip()
-    if delivery_method == DeliveryMethod.MAIL and not delivery_address:
-        raise ServiceError(_("选择免费邮寄时请填写邮寄地址。"))
+    delivery_method, delivery_address = _delivery_choice(delivery_method, delivery_address)
     with transaction.atomic():
         application, scope = locked_for_editing(application_id, user)
         if scope is not EVERYTHING:
             raise ServiceError(_("申请已提交。"))
         application.declared_at = timezone.now()
         application.delivery_method = delivery_method
-        application.delivery_address = (
-            delivery_address if delivery_method == DeliveryMethod.MAIL else ""
-        )
+        application.delivery_address = delivery_address
         application.save(
             update_fields=["declared_at", "delivery_method", "delivery_address", "stage_version"]
         )

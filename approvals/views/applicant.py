@@ -14,6 +14,7 @@ from stages.models import Stage
 
 from .. import services
 from ..forms import (
+    DeliveryChoiceForm,
     MaterialForm,
     ProjectForm,
     StartApplicationForm,
@@ -23,7 +24,7 @@ from ..forms import (
 from ..models import Application, Material, Project
 from ..services.delegation import request_agent, revoke_delegation
 from ..services.project_clock import project_clock
-from .helpers import application_context, report_service_error, visible_application
+from .helpers import application_context, perform, report_service_error, visible_application
 
 
 def applicant_required(view):
@@ -328,6 +329,25 @@ def application_resubmit(request, pk):
     else:
         messages.success(request, _("补正材料已提交，请等待窗口审核。"))
     return redirect("application_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def application_delivery_choice(request, pk):
+    application = visible_application(request.user, pk, rule="choose_delivery")
+    form = DeliveryChoiceForm(request.POST)
+    return perform(
+        request,
+        lambda: services.change_delivery_choice(
+            application.pk,
+            request.user,
+            form.cleaned_data["delivery_method"],
+            form.cleaned_data["delivery_address"],
+        ),
+        _("证照领取方式已更新。"),
+        redirect("application_detail", pk=pk),
+        form,
+    )
 
 
 @login_required

@@ -12,6 +12,7 @@ from .. import services
 from ..forms import (
     CorrectionForm,
     DeficiencyForm,
+    DeliveryChoiceForm,
     DeliveryForm,
     RefusalForm,
     SupplementAnswerForm,
@@ -20,6 +21,7 @@ from ..forms import (
 )
 from ..models import Application, Deficiency, Delivery, TransitionLog
 from ..services import edit_scope, material_slots, missing_materials, reusable_materials
+from ..services.drafting import DELIVERY_CHOICE_STATES
 
 
 def visible_application(user, pk, rule=None):
@@ -94,6 +96,7 @@ def application_context(application, user):
         "supplement_tasks": [t for t in tasks if t.state == "needs_supplement"],
         "supplement_answer_form": SupplementAnswerForm() if may_edit else None,
         "can_edit_form": scope is not None and scope.field_keys != frozenset(),
+        "delivery_choice_form": _delivery_choice_form(application, user),
         **_window_forms(application, transitions),
     }
 
@@ -123,6 +126,15 @@ def _window_forms(application, transitions):
     if "withdraw" in transitions:
         forms["withdraw_form"] = WithdrawForm()
     return forms
+
+
+def _delivery_choice_form(application, user):
+    """Changing how the result reaches the applicant, while that is possible."""
+    if application.state in DELIVERY_CHOICE_STATES and rules.test_rule(
+        "choose_delivery", user, application
+    ):
+        return DeliveryChoiceForm(application=application)
+    return None
 
 
 def _display(value):
