@@ -256,6 +256,8 @@ class Command(BaseCommand):
                     first_name=first_name,
                     email=f"{username}@{EMAIL_DOMAIN}",
                     enterprise=enterprises[enterprise_key] if enterprise_key else None,
+                    # Each demo enterprise's one 经办人 administers it (invites colleagues).
+                    is_enterprise_admin=bool(enterprise_key),
                     is_staff=is_admin,
                     is_superuser=is_admin,
                 )
