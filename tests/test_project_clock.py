@@ -125,3 +125,22 @@ def test_a_lone_open_task_waiting_moves_its_days_to_the_applicant(catalog, clerk
     # applicant holds the application from 09-25 on: 5 working days.
     assert clock.applicant == 5
     assert clock.government == 9
+
+
+def test_a_correction_ends_when_the_application_is_withdrawn(catalog, clerk, pdf_bytes):
+    stage = Stage.objects.get(code="land-planning")
+    application = complete_draft(ApplicationFactory(stage=stage), pdf_bytes)
+    with at((2026, 9, 25)):
+        services.submit_application(application.pk, application.created_by)
+    with at((2026, 9, 28)):
+        services.request_correction(
+            application.pk,
+            clerk,
+            [{"target": "other", "label": "其他", "problem": "地形图比例尺不符"}],
+        )
+    with at((2026, 10, 9)):  # withdrawn while correcting: 09-29, 09-30, 10-08, 10-09
+        services.withdraw_application(application.pk, application.created_by, "项目调整")
+    clock = project_clock(application.project, today=datetime.date(2026, 10, 15))
+    assert clock.total == 10
+    # The notice no longer waits for an answer after the withdrawal.
+    assert clock.applicant == 4

@@ -22,10 +22,13 @@ def applicant_days(calendar, applications, until):
     if not applications:
         return set()
     ids = [application.pk for application in applications]
+    decided = {application.pk: _local(application.decided_at) for application in applications}
     days, waits = set(), {}
     for (kind, pk), periods in _waits_from_log(ids, until).items():
         if kind == "application":
-            days |= _union(calendar, periods)
+            # A correction left open by a withdrawal waits no longer.
+            end = decided[pk] or until
+            days |= {day for day in _union(calendar, periods) if day <= end}
         else:
             waits[pk] = _union(calendar, periods)
     for task_ids, requested, submitted in JointRound.objects.filter(
@@ -35,14 +38,14 @@ def applicant_days(calendar, applications, until):
         for pk in task_ids:
             waits[pk] = waits.get(pk, set()) | revising
 
-    return days | _every_task_waiting(calendar, applications, waits, until)
+    return days | _every_task_waiting(calendar, decided, waits, until)
 
 
-def _every_task_waiting(calendar, applications, waits, until):
+def _every_task_waiting(calendar, decided, waits, until):
     """Days on which an application had undecided tasks and all of them
     waited (`waits`: {task id: days}); a task is undecided from the day
-    after its creation to its decision, the application's, or `until`."""
-    decided = {a.pk: _local(a.decided_at) for a in applications}
+    after its creation to its decision, the application's (`decided`:
+    {application id: day or None}), or `until`."""
     tasks = {}
     for pk, application_id, created_at, decided_at in ReviewTask.objects.filter(
         application_id__in=decided
