@@ -93,3 +93,19 @@ def test_applicant_pages_show_the_badge(client, three):
     client.force_login(calm.created_by)
     page = client.get(f"/applications/{calm.pk}/").content.decode()
     assert "即将到期" not in page and "已超期" not in page
+
+
+def test_a_stopped_clock_shows_the_level_it_had_when_it_stopped(client, three):
+    """Paused two days before its due date (a 特别程序): the deadline moves
+    out by the pause on resumption, so it is not overdue meanwhile."""
+    red, yellow, _calm = three
+    paused_since = timezone.localdate() - datetime.timedelta(days=3)
+    Application.objects.filter(pk=red.pk).update(paused_since=paused_since)
+    assert Application.objects.get(pk=red.pk).warning_level == "yellow"
+    Application.objects.filter(pk=yellow.pk).update(paused_since=paused_since)
+    assert Application.objects.get(pk=yellow.pk).warning_level == ""
+    client.force_login(staff(Role.CLERK, "341000", "data"))
+    page = client.get("/staff/window/", {"state": "in_review", "due": "overdue"}).content.decode()
+    assert numbers_on(page, three) == set()
+    page = client.get("/staff/window/", {"state": "in_review", "due": "soon"}).content.decode()
+    assert numbers_on(page, three) == {red.number}

@@ -8,7 +8,7 @@ import math
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from stages.calendar import subtract_working_days
@@ -82,10 +82,12 @@ class Clocked(models.Model):
     def warning_level(self):
         """The badge every list and page shows: red when overdue, yellow from
         the yellow date (at most PORTAL_YELLOW_FRACTION_LEFT of the limit
-        left), "" otherwise or once decided. The same rule as `warning_q`."""
+        left), "" otherwise or once decided. A stopped clock keeps the level
+        it had when it stopped: its deadline moves out by the pause. The
+        same rule as `warning_q`."""
         if self.due_on is None or self.decided_at is not None:
             return ""
-        today = calendar_today()
+        today = self.paused_since or calendar_today()
         if self.due_on < today:
             return self.RED
         if self.yellow_on is not None and self.yellow_on <= today:
@@ -94,11 +96,21 @@ class Clocked(models.Model):
 
     @classmethod
     def warning_q(cls, level, today):
-        """Rows showing the `level` badge on `today`, as a filter."""
+        """Rows showing the `level` badge on `today`, as a filter. The
+        conditions on `today` come first so the date indexes serve them; a
+        stopped clock is then judged on the day it stopped."""
         undecided = Q(decided_at__isnull=True)
+        running = Q(paused_since__isnull=True)
         if level == cls.RED:
-            return undecided & Q(due_on__lt=today)
-        return undecided & Q(yellow_on__lte=today, due_on__gte=today)
+            return undecided & Q(due_on__lt=today) & (running | Q(due_on__lt=F("paused_since")))
+        return (
+            undecided
+            & Q(yellow_on__lte=today)
+            & (
+                (running & Q(due_on__gte=today))
+                | Q(yellow_on__lte=F("paused_since"), due_on__gte=F("paused_since"))
+            )
+        )
 
 
 def warning_indexes(prefix, open_rows):
