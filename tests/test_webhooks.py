@@ -5,21 +5,23 @@ often the task runs, and nothing for a change that rolled back."""
 import hashlib
 import hmac
 import json
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.contrib.auth.models import Permission
+from django.db import connection, transaction
 from django.utils import timezone
 
 from approvals import services
 from approvals.models import TransitionLog
-from webhooks import signing
+from webhooks import outbox, signing
 from webhooks.models import Subscriber, WebhookDelivery
 from webhooks.tasks import attempt, deliver, due_deliveries, requeue_pending
 
 from .conftest import wait_for
-from .factories import ApplicationFactory, complete_draft, load_catalog, staff
+from .factories import ApplicationFactory, UserFactory, complete_draft, load_catalog, staff
 from .local_http import Answer, LocalServer, closed_port
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +40,22 @@ def draft(catalog, pdf_bytes):
     return complete_draft(ApplicationFactory(), pdf_bytes)
 
 
-def subscribe(url, *events, active=True):
-    return Subscriber.objects.create(name=url, url=url, events=list(events), active=active)
+def subscribe(url, *events, active=True, allow_internal=True):
+    """The stand-in receiver listens on 127.0.0.1: an internal address that a
+    superuser has to allow."""
+    return Subscriber.objects.create(
+        name=url, url=url, events=list(events), active=active, allow_internal=allow_internal
+    )
+
+
+def waiting_on_a_lock():
+    """Whether some session of the test database waits for a row lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
 
 
 def submit(draft):
@@ -340,3 +356,109 @@ def test_the_worker_delivers_a_committed_transition_once(celery_worker_process, 
         assert request.headers["X-Portal-Signature"] == expected
     finally:
         server.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_retry_does_not_resend_a_row_a_worker_is_delivering(pdf_bytes):
+    """A stuck-looking pending row retried while a worker is POSTing it: the
+    worker's delivery stands and the row is not queued to be sent again."""
+    load_catalog()
+    release = threading.Event()
+    server = LocalServer(lambda request: Answer(hold=release)).start()
+    results = {}
+
+    def run(name, call):
+        try:
+            results[name] = call()
+        finally:
+            connection.close()
+
+    try:
+        subscribe(server.url, "application.submit")
+        submit(complete_draft(ApplicationFactory(), pdf_bytes))
+        delivery = WebhookDelivery.objects.get()
+        worker = threading.Thread(target=run, args=("worker", lambda: attempt(delivery.pk)))
+        worker.start()
+        wait_for(lambda: server.received, timeout=20)  # the worker holds the row, mid-POST
+        everything = WebhookDelivery.objects.filter(pk=delivery.pk)
+        admin = threading.Thread(target=run, args=("retry", lambda: outbox.retry(everything)))
+        admin.start()
+        wait_for(lambda: not admin.is_alive() or waiting_on_a_lock(), timeout=20)
+        release.set()
+        worker.join(timeout=20)
+        admin.join(timeout=20)
+        assert results["worker"].status == Status.DELIVERED
+        assert results["retry"] == 0
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts) == (Status.DELIVERED, 1)
+        assert attempt(delivery.pk) is None
+        assert len(server.received) == 1
+    finally:
+        release.set()
+        server.stop()
+
+
+def test_a_delivery_to_an_internal_address_is_refused_before_anything_is_sent(receiver, draft):
+    """A name resolving to 127.0.0.1 (here `localhost`) is refused at connect
+    time: saving checks only what the URL spells out."""
+    url = receiver.url.replace("127.0.0.1", "localhost")
+    subscribe(url, "application.submit", allow_internal=False)
+    submit(draft)
+    refused = attempt(WebhookDelivery.objects.get().pk)
+    assert (refused.status, refused.attempts, refused.last_response_code) == (
+        Status.PENDING,
+        1,
+        None,
+    )
+    assert "拒绝推送到内网地址 127.0.0.1" in refused.last_error
+    assert receiver.received == []
+
+
+def test_an_internal_address_is_a_superusers_decision(admin_client, client, catalog, receiver):
+    internal = [
+        "http://127.0.0.1/hook",
+        "http://localhost:8000/hook",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.1.2.3/hook",
+        "http://[::1]/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+    ]
+    for url in internal:
+        response = admin_client.post(
+            "/admin/webhooks/subscriber/add/",
+            {"name": "x", "url": url, "events": ["application.accept"], "active": "on"},
+        )
+        assert response.status_code == 200, url
+        assert "内网地址" in str(response.context["adminform"].form.errors["url"]), url
+    assert not Subscriber.objects.exists()
+
+    admin_client.post(
+        "/admin/webhooks/subscriber/add/",
+        {
+            "name": "本机接收端",
+            "url": receiver.url,
+            "events": ["application.accept"],
+            "active": "on",
+            "allow_internal": "on",
+        },
+    )
+    assert Subscriber.objects.get().allow_internal
+
+    operator = UserFactory(is_staff=True)
+    operator.user_permissions.set(
+        Permission.objects.filter(codename__in=["add_subscriber", "change_subscriber"])
+    )
+    client.force_login(operator)
+    response = client.post(
+        "/admin/webhooks/subscriber/add/",
+        {
+            "name": "运维",
+            "url": "http://169.254.169.254/latest/",
+            "events": ["application.accept"],
+            "active": "on",
+            "allow_internal": "on",  # not theirs to decide: ignored
+        },
+    )
+    assert response.status_code == 200
+    assert "内网地址" in str(response.context["adminform"].form.errors["url"])
+    assert Subscriber.objects.count() == 1

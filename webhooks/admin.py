@@ -1,4 +1,5 @@
-"""Admin: subscribers (the secret shown once, masked afterwards) and the
+"""Admin: subscribers (the secret shown once, masked afterwards; only a
+superuser may allow an internal address) and the
 delivery log with its "retry" action. Deliveries are read-only: they change
 only by being delivered or retried."""
 
@@ -30,7 +31,7 @@ class SubscriberForm(forms.ModelForm):
 
     class Meta:
         model = Subscriber
-        fields = ["name", "url", "events", "active", "owner"]
+        fields = ["name", "url", "events", "active", "allow_internal", "owner"]
 
 
 @admin.register(Subscriber)
@@ -44,8 +45,13 @@ class SubscriberAdmin(admin.ModelAdmin):
     actions = ["rotate_secret"]
 
     def get_fields(self, request, obj=None):
-        fields = ["name", "url", "events", "active", "owner"]
+        fields = ["name", "url", "events", "active", "allow_internal", "owner"]
         return [*fields, "masked_secret"] if obj else fields
+
+    def get_readonly_fields(self, request, obj=None):
+        """Reaching internal addresses is a superuser's decision (addresses.py)."""
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else [*readonly, "allow_internal"]
 
     @admin.display(description=_("签名密钥"))
     def masked_secret(self, subscriber):

@@ -34,6 +34,14 @@ class Subscriber(models.Model):
     secret = models.CharField(_("签名密钥"), max_length=128, default=new_secret, editable=False)
     events = models.JSONField(_("订阅事件"), default=list, blank=True)
     active = models.BooleanField(_("启用"), default=True)
+    allow_internal = models.BooleanField(
+        _("允许内网地址"),
+        default=False,
+        help_text=_(
+            "仅超级管理员可勾选：允许推送到本机、内网或链路本地地址（如 127.0.0.1、"
+            "10.x、169.254.169.254）。默认只推送到公网地址。"
+        ),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("负责人"),
@@ -60,8 +68,14 @@ class Subscriber(models.Model):
         return self.active and event in self.events
 
     def clean(self):
+        from .addresses import named_internal_host
         from .events import event_names
 
+        host = None if self.allow_internal else named_internal_host(self.url or "")
+        if host:
+            raise ValidationError(
+                {"url": _("不能推送到内网地址 %(host)s（需超级管理员允许）。") % {"host": host}}
+            )
         unknown = set(self.events) - event_names()
         if unknown:
             raise ValidationError(

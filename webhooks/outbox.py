@@ -75,12 +75,16 @@ def _object_number(object_type, object_id, application_number):
 def retry(deliveries):
     """The admin's "retry": failed rows (and pending ones that look stuck)
     are due now and queued after commit; delivered rows are never re-sent.
-    A row that had used up its attempts gets one more per retry."""
+    A row that had used up its attempts gets one more per retry.
+
+    Rows are locked first, skipping those a worker holds: a row being POSTed
+    right now is that worker's to finish, and updating it by id after its
+    commit would turn a delivered row back to pending (sent twice)."""
     with transaction.atomic():
         ids = list(
-            deliveries.filter(status__in=[Status.FAILED, Status.PENDING]).values_list(
-                "pk", flat=True
-            )
+            deliveries.filter(status__in=[Status.FAILED, Status.PENDING])
+            .select_for_update(skip_locked=True, of=("self",))
+            .values_list("pk", flat=True)
         )
         WebhookDelivery.objects.filter(pk__in=ids).update(
             status=Status.PENDING, next_attempt_at=timezone.now()

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import signing
+from . import addresses, signing
 from .models import WebhookDelivery
 
 Status = WebhookDelivery.Status
@@ -139,12 +139,16 @@ def post(delivery):
         },
     )
     try:
-        opener = urllib.request.build_opener(_NoRedirects)
+        opener = addresses.opener(_NoRedirects, allow_internal=delivery.subscriber.allow_internal)
         with opener.open(request, timeout=settings.WEBHOOKS_TIMEOUT) as response:
             return response.status
     except urllib.error.HTTPError as error:
         raise DeliveryFailed(_answer(error), error.code) from error
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
+    except urllib.error.URLError as error:
+        if isinstance(error.reason, addresses.InternalAddress):
+            raise DeliveryFailed(str(error.reason)) from error
+        raise DeliveryFailed(_("无法连接：%(error)s") % {"error": error}) from error
+    except (TimeoutError, OSError) as error:
         raise DeliveryFailed(_("无法连接：%(error)s") % {"error": error}) from error
 
 
