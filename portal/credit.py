@@ -24,8 +24,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from .models import CreditRecord, CreditStatus
+from .outbound import NoRedirects
 
 logger = logging.getLogger(__name__)
 # Not a CreditStatus: nobody records it, a source answers it.
@@ -95,7 +97,7 @@ class HttpCreditSource:
 
     def status(self, credit_code):
         key = self._cache_key(credit_code)
-        cached = cache.get(key) if self.cache_seconds else None
+        cached = self._cache(cache.get, key) if self.cache_seconds else None
         if cached is None:
             try:
                 cached = self._usable(self._ask(credit_code))
@@ -103,10 +105,20 @@ class HttpCreditSource:
                 logger.warning("Credit system gave no usable answer for %s: %s", credit_code, error)
                 return unavailable_answer()
             if self.cache_seconds:
-                cache.set(key, cached, self.cache_seconds)
+                self._cache(cache.set, key, cached, self.cache_seconds)
         status, reason = cached
         # The label is translated per request, so only the status is kept.
         return CreditAnswer(status=status, label=str(CreditStatus(status).label), reason=reason)
+
+    @staticmethod
+    def _cache(operation, *args):
+        """The cache is a shortcut: with Redis down the window still asks
+        the credit system rather than failing the page."""
+        try:
+            return operation(*args)
+        except (RedisError, OSError) as error:
+            logger.warning("Credit answers not cached: %s", error)
+            return None
 
     def _cache_key(self, credit_code):
         """Per credit system too: a changed URL must not serve old answers."""
@@ -131,7 +143,8 @@ class HttpCreditSource:
             headers={"Accept": "application/json", "Authorization": f"Bearer {self.token}"},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            opener = urllib.request.build_opener(NoRedirects)
+            with opener.open(request, timeout=self.timeout) as response:
                 raw = response.read(MAX_ANSWER_BYTES + 1)
         except urllib.error.HTTPError as error:
             raise CreditUnavailable(f"answered {error.code}") from error

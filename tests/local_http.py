@@ -20,6 +20,7 @@ class Received:
 class Answer:
     status: int = 200
     body: bytes = b"{}"
+    headers: dict = field(default_factory=dict)
     # Set by the test to release a request held open (a timeout).
     hold: threading.Event | None = field(default=None)
 
@@ -35,6 +36,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(answer.status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(answer.body)))
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(answer.body)
 

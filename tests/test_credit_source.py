@@ -106,6 +106,26 @@ def test_a_closed_port_or_no_url_is_unavailable():
     assert HttpCreditSource(url="", timeout=1).status(CODE).status == "unavailable"
 
 
+def test_a_redirect_is_not_followed_so_the_token_stays_with_the_credit_system(credit_system):
+    elsewhere = LocalServer().start()
+    try:
+        moved = Answer(status=302, headers={"Location": elsewhere.url})
+        assert ask(credit_system, moved).status == "unavailable"
+        assert elsewhere.received == []
+    finally:
+        elsewhere.stop()
+
+
+def test_a_redis_outage_still_asks_the_credit_system(credit_system, settings):
+    """The cache is a shortcut, not a dependency of the window."""
+    dead = f"redis://127.0.0.1:{closed_port()}/0"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": dead}}
+    credit_system.answer = lambda request: json_answer(status="dishonest", reason="严重失信")
+    answer = HttpCreditSource(url=credit_system.url, cache_seconds=300).status(CODE)
+    assert (answer.status, answer.reason) == ("dishonest", "严重失信")
+    assert len(credit_system.received) == 1
+
+
 def test_answers_are_reused_per_credit_code_for_the_configured_time(credit_system, settings):
     settings.PORTAL_CREDIT_CACHE_SECONDS = 300
     dishonest = json_answer(status="dishonest", reason="严重失信主体名单")

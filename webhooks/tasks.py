@@ -26,6 +26,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.outbound import NoRedirects
+
 from . import addresses, signing
 from .models import WebhookDelivery
 
@@ -113,14 +115,6 @@ def backoff(attempts):
     return timedelta(seconds=min(seconds, settings.WEBHOOKS_RETRY_MAX_SECONDS))
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer to fix at the subscriber, not to follow:
-    urllib would re-send a POST as a bodiless GET."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 def post(delivery):
     """Returns the 2xx status code, or raises DeliveryFailed."""
     raw = signing.body(delivery.payload)
@@ -139,7 +133,7 @@ def post(delivery):
         },
     )
     try:
-        opener = addresses.opener(_NoRedirects, allow_internal=delivery.subscriber.allow_internal)
+        opener = addresses.opener(NoRedirects, allow_internal=delivery.subscriber.allow_internal)
         with opener.open(request, timeout=settings.WEBHOOKS_TIMEOUT) as response:
             return response.status
     except urllib.error.HTTPError as error:
