@@ -8,6 +8,7 @@ from stages.models import Stage
 
 from .models import Delivery, Project, Suspension
 from .models.application import DeliveryMethod
+from .models.clock import DUE_FILTER_CHOICES
 
 
 class ProjectForm(forms.ModelForm):
@@ -92,6 +93,31 @@ class SubmissionForm(DeliveryChoiceForm):
         label=_("我已阅读并同意以上承诺"),
         error_messages={"required": _("请阅读并勾选申请承诺书。")},
     )
+
+
+class InboxForm(forms.Form):
+    """What the clerk's and the reviewer's inbox filters share: the state
+    tab shown by default, the due filter, the search box, and the filters
+    carried over by pagination and export links."""
+
+    default_state = ""
+    due = forms.ChoiceField(label=_("期限"), required=False, choices=DUE_FILTER_CHOICES)
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("申请编号、项目、企业或信用代码")}),
+    )
+
+    def __init__(self, data, **kwargs):
+        data = data.copy()
+        data.setdefault("state", self.default_state)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(data, **kwargs)
+
+    def query_string(self):
+        """The current filters as a dict, for pagination links."""
+        return {k: v for k, v in self.data.items() if k != "page" and v}
 
 
 class OpinionForm(forms.Form):

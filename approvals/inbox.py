@@ -11,8 +11,9 @@ from portal.tabular import Table
 from stages.calendar import CalendarNotAvailable, WorkingCalendar
 from stages.models import Stage
 
+from .forms import InboxForm
 from .models import Application, ApplicationState
-from .models.clock import DUE_FILTER_CHOICES, DUE_FILTERS
+from .models.clock import DUE_FILTERS, WARNING_LABELS
 
 # 行政许可法 §32: decide on acceptance, or tell every correction at once,
 # within 5 days of receiving the application.
@@ -27,7 +28,9 @@ SORTS = {
 }
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(InboxForm):
+    default_state = ApplicationState.SUBMITTED
+    field_order = ["state", "stage", "source", "due", "q", "sort"]
     state = forms.ChoiceField(
         label=_("状态"),
         required=False,
@@ -44,13 +47,6 @@ class InboxFilterForm(forms.Form):
     source = forms.ChoiceField(
         label=_("渠道"), required=False, choices=[("", _("全部渠道")), *Application.Source.choices]
     )
-    due = forms.ChoiceField(label=_("期限"), required=False, choices=DUE_FILTER_CHOICES)
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": _("申请编号、项目、企业或信用代码")}),
-    )
     sort = forms.ChoiceField(
         label=_("排序"),
         required=False,
@@ -61,12 +57,6 @@ class InboxFilterForm(forms.Form):
             ("number", _("申请编号")),
         ],
     )
-
-    def __init__(self, data, **kwargs):
-        data = data.copy()
-        data.setdefault("state", ApplicationState.SUBMITTED)
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(data, **kwargs)
 
     def filtered(self, scoped):
         """The scoped queryset narrowed by the valid filters, sorted."""
@@ -87,10 +77,6 @@ class InboxFilterForm(forms.Form):
         return applications.order_by(
             *SORTS.get(values.get("sort") or "submitted", SORTS["submitted"])
         )
-
-    def query_string(self):
-        """The current filters as a dict, for pagination links."""
-        return {k: v for k, v in (self.data.items()) if k != "page" and v}
 
 
 def state_counts(scoped):
@@ -125,9 +111,6 @@ def annotate_rows(applications):
             application.pre_review_days = waited
             application.pre_review_late = waited > PRE_REVIEW_DAYS
     return applications
-
-
-WARNING_LABELS = {Application.RED: _("已超期"), Application.YELLOW: _("即将到期"), "": ""}
 
 
 def export_table(applications):

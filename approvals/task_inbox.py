@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.tabular import Table
 
+from .forms import InboxForm
 from .models import Application, ReviewTask, ReviewTaskState
-from .models.clock import DUE_FILTER_CHOICES, DUE_FILTERS
+from .models.clock import DUE_FILTERS, WARNING_LABELS
+from .models.review_task import UNDECIDED
 
 T = ReviewTaskState
 OPEN = [T.PENDING, T.REVIEWING]  # the "待办" tab: the clock runs on these
-UNDECIDED = [T.PENDING, T.REVIEWING, T.NEEDS_SUPPLEMENT, T.SUSPENDED]
 SORTS = {
     "due": ("due_on", "pk"),
     "-due": ("-due_on", "-pk"),
@@ -29,22 +30,13 @@ SORTS = {
 }
 
 
-class TaskInboxForm(forms.Form):
+class TaskInboxForm(InboxForm):
+    default_state = "open"
+    field_order = ["state", "due", "q", "sort"]
     state = forms.ChoiceField(
         label=_("状态"),
         required=False,
         choices=[("open", _("待办")), ("", _("全部")), *T.choices],
-    )
-    due = forms.ChoiceField(
-        label=_("期限"),
-        required=False,
-        choices=DUE_FILTER_CHOICES,
-    )
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": _("申请编号、项目、企业或信用代码")}),
     )
     sort = forms.ChoiceField(
         label=_("排序"),
@@ -55,12 +47,6 @@ class TaskInboxForm(forms.Form):
             ("-created", _("分发时间（新→旧）")),
         ],
     )
-
-    def __init__(self, data, **kwargs):
-        data = data.copy()
-        data.setdefault("state", "open")
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(data, **kwargs)
 
     @property
     def values(self):
@@ -85,10 +71,6 @@ class TaskInboxForm(forms.Form):
 
     def ordering(self):
         return SORTS.get(self.values.get("sort") or "due", SORTS["due"])
-
-    def query_string(self):
-        """The current filters as a dict, for pagination links."""
-        return {k: v for k, v in self.data.items() if k != "page" and v}
 
 
 class CappedPaginator(Paginator):
@@ -140,9 +122,6 @@ def state_counts(scoped):
         (value, label, counts.get(value, 0) if value in UNDECIDED else None)
         for value, label in T.choices
     ]
-
-
-WARNING_LABELS = {ReviewTask.RED: _("已超期"), ReviewTask.YELLOW: _("即将到期"), "": ""}
 
 
 def export_table(tasks):

@@ -21,6 +21,8 @@ DUE_FILTER_CHOICES = [
     ("overdue", _("已超期（红牌）")),
     ("soon", _("临近期限（黄牌）")),
 ]
+# What each badge says in lists and exports (includes/due.html on pages).
+WARNING_LABELS = {"red": _("已超期"), "yellow": _("即将到期"), "": ""}
 
 
 class Clocked(models.Model):
@@ -36,6 +38,16 @@ class Clocked(models.Model):
 
     class Meta:
         abstract = True
+
+    # What pausing, resuming and recomputing the due date change.
+    CLOCK_FIELDS = [
+        "paused_since",
+        "paused_working_days",
+        "due_on",
+        "yellow_on",
+        "warned_yellow_at",
+        "warned_red_at",
+    ]
 
     def start_clock(self, calendar, today, limit):
         self.clock_started_on = today

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from stages.calendar import CalendarNotAvailable, WorkingCalendar
 
 from ..models import Application, Notice, ReviewTask, ReviewTaskState, Suspension
+from ..models.clock import Clocked
 from ..models.joint import JointRound
 from . import transitions
 from .errors import ServiceError
@@ -111,12 +112,12 @@ def resume(suspension_id, actor, comment=""):
                 system=actor is None,
             )
             paused = application.resume_clock(calendar, today)
-            application.save(update_fields=_CLOCK_FIELDS)
+            application.save(update_fields=Clocked.CLOCK_FIELDS)
             held = JointRound.objects.task_ids_held(application.pk)
             for task in _open_tasks(application):
                 if task.state not in SELF_PAUSED and task.pk not in held:
                     task.resume_clock(calendar, today)
-                    task.save(update_fields=_CLOCK_FIELDS)
+                    task.save(update_fields=Clocked.CLOCK_FIELDS)
         else:
             task = transitions.lock(ReviewTask, suspension.task_id)
             transitions.run(
@@ -130,7 +131,7 @@ def resume(suspension_id, actor, comment=""):
             paused = 0
             if _may_restart(task, application):
                 paused = task.resume_clock(calendar, today)
-                task.save(update_fields=_CLOCK_FIELDS)
+                task.save(update_fields=Clocked.CLOCK_FIELDS)
         suspension.ended_on = today
         suspension.paused_working_days = paused
         suspension.save(update_fields=["ended_on", "paused_working_days"])
@@ -172,7 +173,7 @@ def answer_supplement(task_id, user, answer):
         transitions.run(task, "answer_supplement", user, application=application, comment=answer)
         if _may_restart(task, application):
             task.resume_clock(calendar, timezone.localdate())
-        task.save(update_fields=_CLOCK_FIELDS)
+        task.save(update_fields=Clocked.CLOCK_FIELDS)
         return task
 
 
@@ -190,9 +191,6 @@ def resume_expired_suspensions():
         except ServiceError:
             continue
     return ended
-
-
-_CLOCK_FIELDS = ["paused_since", "paused_working_days", "due_on", "yellow_on", "warned_yellow_at"]
 
 
 def _may_restart(task, application):

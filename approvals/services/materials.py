@@ -81,6 +81,14 @@ def scan(uploaded_file):
         )
 
 
+def sha256(uploaded_file):
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    return digest.hexdigest()
+
+
 def reuse_material(application_id, user, material_id):
     """Attach a file the project already gave in another stage, without
     uploading it again; the stored file is shared, the row is new."""
@@ -140,9 +148,6 @@ def attach_material(application_id, user, kind, uploaded_file):
         if not scope.allows_material(kind):
             raise ServiceError(_("该材料不在补正或容缺范围内，申请提交后不能再修改。"))
         content_type, extension = checked_upload(uploaded_file, requirement)
-        digest = hashlib.sha256()
-        for chunk in uploaded_file.chunks():
-            digest.update(chunk)
         material = Material(
             application=application,
             kind=kind,
@@ -151,7 +156,7 @@ def attach_material(application_id, user, kind, uploaded_file):
             content_type=content_type,
             extension=f".{extension}",
             size=uploaded_file.size,
-            sha256=digest.hexdigest(),
+            sha256=sha256(uploaded_file),
             uploaded_by=user,
         )
         material.file.save("upload", uploaded_file, save=False)

@@ -24,12 +24,6 @@ from ..task_inbox import state_counts as task_state_counts
 from .helpers import application_context, report_service_error, visible_application
 
 PAGE_SIZE = 20
-APPLICATION_SORTS = {
-    "submitted": "submitted_at",
-    "-submitted": "-submitted_at",
-    "due": "due_on",
-    "-due": "-due_on",
-}
 
 
 def role_required(role):

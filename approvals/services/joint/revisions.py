@@ -1,8 +1,6 @@
 """联合图审 revision rounds: the participants' task clocks held while the
 drawings are out, and the revised drawings coming back (which resumes them)."""
 
-import hashlib
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +14,7 @@ from ...models.joint import (
 from .. import transitions
 from ..clock import SELF_PAUSED
 from ..errors import ServiceError
-from ..materials import checked_upload
+from ..materials import checked_upload, sha256
 from ..notifications import notify
 from .common import DECIDED_TASK_STATES, REVISION_UPLOAD, current_round, locked, session_tasks
 from .letters import reviewers
@@ -37,7 +35,6 @@ def submit_revision(session_id, user, files, note=""):
         current = current_round(session)
         transitions.run(session, "submit_revision", user, application=application, comment=note)
         for upload, content_type, extension in checked:
-            digest = sha256(upload)
             JointRevisionFile.objects.create(
                 round=current,
                 file=upload,
@@ -45,7 +42,7 @@ def submit_revision(session_id, user, files, note=""):
                 content_type=content_type,
                 extension=extension,
                 size=upload.size,
-                sha256=digest,
+                sha256=sha256(upload),
                 uploaded_by=user,
             )
         current.revision_submitted_on = today
@@ -93,20 +90,4 @@ def resume_tasks(task_ids, application, calendar, today):
         if task.state in SELF_PAUSED or not task.is_paused:
             continue
         task.resume_clock(calendar, today)
-        task.save(
-            update_fields=[
-                "paused_since",
-                "paused_working_days",
-                "due_on",
-                "yellow_on",
-                "warned_yellow_at",
-            ]
-        )
-
-
-def sha256(upload):
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
+        task.save(update_fields=task.CLOCK_FIELDS)

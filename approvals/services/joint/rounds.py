@@ -50,13 +50,19 @@ def default_participants(application):
     return departments | {application.stage.lead_department_id}
 
 
-def schedule(application_id, lead, scheduled_for, place, note="", extra_department_ids=()):
-    """Open a session with its first round: date, place, participants."""
+def checked_meeting(scheduled_for, place):
+    """The place, stripped, of a round that can be held (a place, not past)."""
     place = place.strip()
     if not place:
         raise ServiceError(_("请填写会审地点。"))
     if scheduled_for is None or timezone.localdate(scheduled_for) < timezone.localdate():
         raise ServiceError(_("会审时间不能早于今天。"))
+    return place
+
+
+def schedule(application_id, lead, scheduled_for, place, note="", extra_department_ids=()):
+    """Open a session with its first round: date, place, participants."""
+    place = checked_meeting(scheduled_for, place)
     with transaction.atomic():
         application = transitions.lock(Application, application_id)
         if not may_lead_for(lead, application):
@@ -216,11 +222,7 @@ def close_round(session_id, lead, result, consolidated_opinion):
 
 def schedule_round(session_id, lead, scheduled_for, place, note=""):
     """The next 联合图审 round, once the revised drawings are in."""
-    place = place.strip()
-    if not place:
-        raise ServiceError(_("请填写会审地点。"))
-    if scheduled_for is None or timezone.localdate(scheduled_for) < timezone.localdate():
-        raise ServiceError(_("会审时间不能早于今天。"))
+    place = checked_meeting(scheduled_for, place)
     with transaction.atomic():
         session = locked(session_id)
         application = transitions.lock(Application, session.application_id)
