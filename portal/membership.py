@@ -65,16 +65,20 @@ def resend(admin, invitation_id):
 
 
 def revoke(admin, invitation_id):
+    """Locked like `accept`, so an invitation accepted meanwhile is not
+    also marked revoked."""
     _check_admin(admin)
-    invitation = _pending(admin, invitation_id)
-    invitation.revoked_at = timezone.now()
-    invitation.save(update_fields=["revoked_at"])
+    with transaction.atomic():
+        invitation = _pending(admin, invitation_id, lock=True)
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
     return invitation
 
 
-def _pending(admin, invitation_id):
+def _pending(admin, invitation_id, lock=False):
     """Another enterprise's invitation does not exist for this admin."""
-    invitation = admin.enterprise.invitations.get(pk=invitation_id)
+    invitations = admin.enterprise.invitations
+    invitation = (invitations.select_for_update() if lock else invitations).get(pk=invitation_id)
     if not invitation.is_pending:
         raise MembershipError(_("该邀请已被接受或撤销。"))
     return invitation

@@ -2,17 +2,20 @@
 by a signed, expiring email link and removes them; nobody else may."""
 
 import re
+import threading
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
 from django.utils import timezone
 
 from approvals.models import Project
 from portal import membership
 from portal.models import Invitation, User
 
+from .conftest import wait_for
 from .factories import ApplicantFactory, ProjectFactory, valid_credit_code
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +200,43 @@ class RefusingBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
+
+
+def waiting_on_a_lock():
+    """Asked inside a transaction too: the statistics snapshot is cleared,
+    or the first answer would be repeated until commit."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invitation_accepted_while_being_revoked_is_accepted_only(admin):
+    invitation, __ = membership.invite(admin, "colleague@example.cn")
+    outcome = {}
+
+    def revoke():
+        try:
+            membership.revoke(admin, invitation.pk)
+            outcome["revoke"] = "revoked"
+        except membership.MembershipError as error:
+            outcome["revoke"] = error.message
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        # The invitee's accept, under way: the row locked and accepted, not yet committed.
+        accepting = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        accepting.accepted_at = timezone.now()
+        accepting.save(update_fields=["accepted_at"])
+        thread = threading.Thread(target=revoke)
+        thread.start()
+        wait_for(lambda: not thread.is_alive() or waiting_on_a_lock(), timeout=20)
+    thread.join(timeout=20)
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None and invitation.revoked_at is None
+    assert outcome["revoke"] == "该邀请已被接受或撤销。"

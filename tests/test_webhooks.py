@@ -49,8 +49,10 @@ def subscribe(url, *events, active=True, allow_internal=True):
 
 
 def waiting_on_a_lock():
-    """Whether some session of the test database waits for a row lock."""
+    """Whether some session of the test database waits for a row lock (the
+    statistics snapshot cleared, in case this runs inside a transaction)."""
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity"
             " WHERE datname = current_database() AND wait_event_type = 'Lock'"
