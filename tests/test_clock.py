@@ -180,3 +180,24 @@ def test_a_deadline_moved_back_out_warns_red_again_when_crossed_again(accepted):
         sweep()
         sweep()
     assert red.count() == 2 * first_count
+
+
+def test_a_second_click_on_the_supplement_answer_adds_no_file(accepted, client, pdf_bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    tasks = ReviewTask.objects.filter(application=accepted).select_related("department")[:2]
+    for task in tasks:
+        reviewer = staff(Role.REVIEWER, "341000", task.department.code)
+        services.claim_task(task.pk, reviewer)
+        request_supplement(task.pk, reviewer, "请补充节能计算书")
+    client.force_login(accepted.created_by)
+    task = tasks[0]
+    for _click in range(2):
+        client.post(
+            f"/applications/{accepted.pk}/tasks/{task.pk}/supplement/",
+            {"answer": "已补充", "file": SimpleUploadedFile("节能计算书.pdf", pdf_bytes)},
+        )
+    task.refresh_from_db()
+    assert task.state == "reviewing"
+    # The second answer was refused (already answered): its file went with it.
+    assert accepted.materials.filter(kind="supplement").count() == 1

@@ -17,7 +17,9 @@ from ..models import Application, Notice, ReviewTask, ReviewTaskState, Suspensio
 from ..models.clock import Clocked
 from ..models.joint import JointRound
 from . import transitions
+from .drafting import SUPPLEMENT_KIND
 from .errors import ServiceError
+from .materials import attach_material
 from .notices import issue_notice
 from .notifications import notify
 
@@ -165,11 +167,17 @@ def request_supplement(task_id, reviewer, request):
         return task
 
 
-def answer_supplement(task_id, user, answer):
+def answer_supplement(task_id, user, answer, file=None):
+    """The applicant answers, with a file or without; the file is kept only
+    with the answer (a second click attaches nothing)."""
     calendar = _calendar()
     with transaction.atomic():
         task = transitions.lock(ReviewTask, task_id)
         application = transitions.lock(Application, task.application_id)
+        if file is not None:
+            # Before the transition: the supplement slot is open only while
+            # a task waits for it.
+            attach_material(application.pk, user, SUPPLEMENT_KIND, file)
         transitions.run(task, "answer_supplement", user, application=application, comment=answer)
         if _may_restart(task, application):
             task.resume_clock(calendar, timezone.localdate())

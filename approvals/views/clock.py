@@ -6,11 +6,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import services
 from ..forms import SupplementAnswerForm, SupplementRequestForm, SuspensionForm
 from ..models import ReviewTask, Suspension
 from ..services import clock
-from ..services.drafting import SUPPLEMENT_KIND
 from .helpers import perform, visible_application
 
 
@@ -94,16 +92,11 @@ def answer_supplement(request, pk, task_pk):
     task = get_object_or_404(ReviewTask, pk=task_pk, application=application)
     form = SupplementAnswerForm(request.POST, request.FILES)
 
-    def call():
-        if form.cleaned_data.get("file"):
-            services.attach_material(
-                application.pk, request.user, SUPPLEMENT_KIND, form.cleaned_data["file"]
-            )
-        clock.answer_supplement(task.pk, request.user, form.cleaned_data["answer"])
-
     return perform(
         request,
-        call,
+        lambda: clock.answer_supplement(
+            task.pk, request.user, form.cleaned_data["answer"], form.cleaned_data.get("file")
+        ),
         _("补充材料已提交，审查继续。"),
         redirect("application_detail", pk=pk),
         form=form,
