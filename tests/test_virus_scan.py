@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals.models import Material
-from approvals.services.virus_scan import ClamdScanner, ScannerUnavailable
+from approvals.services.virus_scan import ClamdScanner, ScannerUnavailable, TooLargeToScan
 
 from .factories import ApplicationFactory
 
@@ -106,12 +106,28 @@ def test_unix_socket_is_spoken_too():
 
 
 def test_clamd_error_reply_means_unavailable():
-    server = FakeClamd(reply=b"INSTREAM size limit exceeded. ERROR")
+    server = FakeClamd(reply=b"Can't allocate memory ERROR")
     try:
-        with pytest.raises(ScannerUnavailable, match="size limit"):
+        with pytest.raises(ScannerUnavailable, match="allocate") as caught:
             ClamdScanner(server.address).scan(SimpleUploadedFile("a.pdf", b"%PDF-1.4"))
     finally:
         server.close()
+    assert not isinstance(caught.value, TooLargeToScan)
+
+
+@pytest.mark.django_db
+def test_a_file_over_clamds_stream_limit_is_refused_for_its_size(
+    client, draft, pdf_bytes, settings
+):
+    server = FakeClamd(reply=b"INSTREAM size limit exceeded. ERROR")
+    settings.PORTAL_VIRUS_SCANNER = "approvals.services.virus_scan.ClamdScanner"
+    settings.PORTAL_CLAMD_ADDRESS = server.address
+    try:
+        page = upload(client, draft, "施工图.pdf", pdf_bytes).content.decode()
+    finally:
+        server.close()
+    assert "超过病毒检查能接受的大小" in page and "请稍后再试" not in page
+    assert not Material.objects.exists()
 
 
 def closed_port_address():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ..models import Material
 from .drafting import SUPPLEMENT_KIND, SUPPLEMENT_REQUIREMENT, locked_for_editing
 from .errors import ServiceError
-from .virus_scan import ScannerUnavailable, scanner
+from .virus_scan import ScannerUnavailable, TooLargeToScan, scanner
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,12 @@ def scan(uploaded_file):
     row; clamd's reply time is bounded by PORTAL_CLAMD_TIMEOUT."""
     try:
         verdict = scanner().scan(uploaded_file)
+    except TooLargeToScan as error:
+        logger.error("Upload refused, larger than clamd's StreamMaxLength: %s", error)
+        raise ServiceError(
+            _("文件“%(name)s”超过病毒检查能接受的大小，未上传。请压缩或拆分后再上传。")
+            % {"name": Path(uploaded_file.name).name}
+        ) from error
     except ScannerUnavailable as error:
         logger.error("Virus scanner unavailable, upload refused: %s", error)
         raise ServiceError(

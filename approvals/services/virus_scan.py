@@ -21,6 +21,11 @@ class ScannerUnavailable(Exception):
     """The scanner could not give a verdict (down, timed out, refused)."""
 
 
+class TooLargeToScan(ScannerUnavailable):
+    """clamd refused the stream as longer than its StreamMaxLength: trying
+    again will not help, a smaller file (or a larger limit) will."""
+
+
 @dataclass(frozen=True)
 class Verdict:
     clean: bool
@@ -76,6 +81,8 @@ class ClamdScanner:
             return Verdict(clean=False, signature=reply.removeprefix("stream: ")[: -len(" FOUND")])
         if reply == "stream: OK":
             return CLEAN
+        if "size limit exceeded" in reply:
+            raise TooLargeToScan(reply)
         raise ScannerUnavailable(reply)
 
 
