@@ -41,7 +41,8 @@ def three(catalog, pdf_bytes):
     for application, (due_in, yellow_in) in zip(
         (red, yellow, calm), [(-1, -4), (6, -1), (2, 3)], strict=True
     ):
-        task = ReviewTask.objects.filter(application=application).first()
+        # The same matter in each, so one department's reviewer sees all three.
+        task = ReviewTask.objects.filter(application=application).order_by("matter_id").first()
         set_clock(ReviewTask, task.pk, due_in, yellow_in)
     return red, yellow, calm
 
@@ -70,13 +71,20 @@ def test_clerk_inbox_filters_and_badges(client, three):
 
 
 def test_reviewer_inbox_filters_and_badges(client, three):
-    red, yellow, _calm = three
-    task = ReviewTask.objects.select_related("department").filter(application=red).first()
+    red, yellow, calm = three
+    task = (
+        ReviewTask.objects.select_related("department")
+        .filter(application=red)
+        .order_by("matter_id")
+        .first()
+    )
     client.force_login(staff(Role.REVIEWER, "341000", task.department.code))
     page = client.get("/staff/tasks/", {"due": "overdue"}).content.decode()
-    assert red.number in page and yellow.number not in page
+    assert numbers_on(page, three) == {red.number}
     page = client.get("/staff/tasks/", {"due": "soon"}).content.decode()
-    assert red.number not in page
+    assert numbers_on(page, three) == {yellow.number}
+    page = client.get("/staff/tasks/").content.decode()
+    assert numbers_on(page, three) == {red.number, yellow.number, calm.number}
     detail = client.get(f"/staff/tasks/{task.pk}/").content.decode()
     assert 'class="tag tag-key">已超期' in detail
 
