@@ -18,6 +18,7 @@ XLSX_MAX_ROWS = 1_048_575  # Excel's limit, less the heading row
 SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
+BYTE_ORDER_MARK = "\ufeff"
 
 
 @dataclass
@@ -38,12 +39,40 @@ def cell(value):
 
 
 def _text(value):
-    value = cell(value)
+    """A cell (see `cell`) as CSV writes it."""
     if value is None:
         return ""
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
+
+
+def _records(tables, preface=(), book=None):
+    """The CSV's records (lists of values; [] a blank line) in order. With
+    `book` (an `_XlsxBook`), each table and row goes to it in the same pass:
+    a report's list is read once for both files."""
+    for row in preface:
+        yield [_text(cell(v)) for v in row]
+    several = len(tables) > 1
+    for table in tables:
+        if book is not None:
+            book.begin(table)
+        if several:
+            yield [_text(cell(table.title))]
+        yield [_text(cell(c)) for c in table.columns]
+        written = 0
+        for row in table.rows:
+            written += 1
+            cells = [cell(v) for v in row]
+            if book is not None:
+                book.append(cells)
+            yield [_text(v) for v in cells]
+        if not written and table.empty:
+            yield [_text(cell(table.empty))]
+            if book is not None:
+                book.append([cell(table.empty)])
+        if several:
+            yield []
 
 
 class _Echo:
@@ -56,22 +85,9 @@ def csv_chunks(tables, preface=()):
     one table (reports), each starts with its title and ends with a blank
     line; `preface` rows (report heading) come first."""
     writer = csv.writer(_Echo())
-    yield "\ufeff".encode()
-    for row in preface:
-        yield writer.writerow([_text(v) for v in row]).encode()
-    several = len(tables) > 1
-    for table in tables:
-        if several:
-            yield writer.writerow([_text(table.title)]).encode()
-        yield writer.writerow([_text(c) for c in table.columns]).encode()
-        written = 0
-        for row in table.rows:
-            written += 1
-            yield writer.writerow([_text(v) for v in row]).encode()
-        if not written and table.empty:
-            yield writer.writerow([_text(table.empty)]).encode()
-        if several:
-            yield b"\r\n"
+    yield BYTE_ORDER_MARK.encode()
+    for record in _records(tables, preface):
+        yield writer.writerow(record).encode()
 
 
 def csv_bytes(tables, preface=()):
@@ -85,33 +101,65 @@ def xlsx_bytes(tables, preface=()):
 
 
 def write_xlsx(tables, target, preface=()):
-    """One sheet per table into `target` (a path or binary file), in
-    write-only mode: rows are not kept in memory. Rows past a sheet's
-    limit go on to a continuation sheet of the same title."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    if preface:
-        sheet = workbook.create_sheet(title="说明")
-        for row in preface:
-            sheet.append([cell(v) for v in row])
-    used = set()
+    """One sheet per table into `target` (a path or binary file); rows are
+    not kept in memory. Rows past a sheet's limit go on to a continuation
+    sheet of the same title."""
+    book = _XlsxBook(target, preface)
     for table in tables:
-        title = str(table.title)
-        sheet = workbook.create_sheet(title=_sheet_title(title, used))
-        sheet.append([cell(c) for c in table.columns])
-        written = on_sheet = 0
+        book.begin(table)
+        written = 0
         for row in table.rows:
-            if on_sheet >= XLSX_MAX_ROWS:
-                sheet = workbook.create_sheet(title=_sheet_title(title, used))
-                sheet.append([cell(c) for c in table.columns])
-                on_sheet = 0
-            sheet.append([cell(v) for v in row])
+            book.append([cell(v) for v in row])
             written += 1
-            on_sheet += 1
         if not written and table.empty:
-            sheet.append([cell(table.empty)])
-    workbook.save(target)
+            book.append([cell(table.empty)])
+    book.save()
+
+
+def write_files(tables, csv_target, xlsx_target, preface=()):
+    """The CSV and the XLSX of the same tables into two binary files, in one
+    pass over each table's rows (iterators read once, never held)."""
+    book = _XlsxBook(xlsx_target, preface)
+    text = io.TextIOWrapper(csv_target, encoding="utf-8", newline="")
+    text.write(BYTE_ORDER_MARK)
+    csv.writer(text).writerows(_records(tables, preface, book))
+    text.detach()
+    book.save()
+
+
+class _XlsxBook:
+    """An XLSX written row by row in openpyxl's write-only mode: one sheet
+    per table, continued on a sheet of the same title past Excel's limit."""
+
+    def __init__(self, target, preface=()):
+        from openpyxl import Workbook
+
+        self.target = target
+        self.workbook = Workbook(write_only=True)
+        self.used = set()
+        if preface:
+            sheet = self.workbook.create_sheet(title="说明")
+            for row in preface:
+                sheet.append([cell(v) for v in row])
+
+    def begin(self, table):
+        self.table = table
+        self._open_sheet()
+
+    def _open_sheet(self):
+        title = _sheet_title(str(self.table.title), self.used)
+        self.sheet = self.workbook.create_sheet(title=title)
+        self.sheet.append([cell(c) for c in self.table.columns])
+        self.on_sheet = 0
+
+    def append(self, cells):
+        if self.on_sheet >= XLSX_MAX_ROWS:
+            self._open_sheet()
+        self.sheet.append(cells)
+        self.on_sheet += 1
+
+    def save(self):
+        self.workbook.save(self.target)
 
 
 def _sheet_title(title, used):

@@ -42,8 +42,11 @@ def _warnings_by_department(c):
 
 
 def _warnings(c):
-    tasks = warnings.task_list(c.scope, c.filters, c.today, c.numbers_if_any(), c.limit)
-    return tables.warnings_table(tasks.iterator(chunk_size=CHUNK))
+    if c.limit:
+        tasks = warnings.task_list(c.scope, c.filters, c.today, c.numbers_if_any(), c.limit)
+        return tables.warnings_table(map(warnings.row_of, tasks))
+    rows = warnings.task_rows(c.scope, c.filters, c.today, c.numbers_if_any())
+    return tables.warnings_table(rows.iterator(chunk_size=CHUNK))
 
 
 def _durations(figure, to_table):
@@ -58,9 +61,10 @@ def _projects_summary(c):
 
 
 def _projects(c):
-    return tables.projects_table(
-        target.project_list(c.scope, c.filters, c.numbers(), c.today, c.limit)
-    )
+    if c.limit:
+        projects = target.project_list(c.scope, c.filters, c.numbers(), c.today, c.limit)
+        return tables.projects_table(map(target.row_of, projects))
+    return tables.projects_table(target.project_rows(c.scope, c.filters, c.numbers(), c.today))
 
 
 def _window(c):

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.tabular import XLSX_MAX_ROWS, csv_chunks, write_xlsx
+from portal.tabular import XLSX_MAX_ROWS, write_files
 from stages.calendar import CalendarNotAvailable
 from stages.models import Jurisdiction
 
@@ -24,6 +24,7 @@ from .filters import Filters
 from .models import Report, ReportRecipient
 from .periods import Period, completed_periods
 from .scope import Scope
+from .statistics import target, warnings
 
 logger = logging.getLogger(__name__)
 
@@ -90,10 +91,8 @@ def generate(report_id, today=None):
     pdf = _pdf(figures, heading)
     preface = _preface(heading)
     with tempfile.TemporaryFile() as csv, tempfile.TemporaryFile() as xlsx:
-        # Each file reads the lists afresh: streamed, never all in memory.
-        for chunk in csv_chunks(_file_tables(figures, scope, filters, today), preface):
-            csv.write(chunk)
-        write_xlsx(_file_tables(figures, scope, filters, today), xlsx, preface)
+        # Both files in one pass: each list is read once, streamed.
+        write_files(_file_tables(figures, scope, filters, today), csv, xlsx, preface)
         with transaction.atomic():
             locked = Report.objects.select_for_update().get(pk=report_id)
             if locked.is_generated:
@@ -118,9 +117,9 @@ def _pdf(figures, heading):
             **heading,
             "figures": figures,
             "sections": _sections(figures),
-            "warning_table": tables.warnings_table(figures.warning_tasks),
+            "warning_table": tables.warnings_table(map(warnings.row_of, figures.warning_tasks)),
             "warning_total": figures.warning_total,
-            "project_table": tables.projects_table(figures.project_list),
+            "project_table": tables.projects_table(map(target.row_of, figures.project_list)),
             "escalation_table": tables.escalations_table(
                 figures.period_escalations, _("本期督办事项")
             ),

@@ -78,27 +78,28 @@ def warnings_by_department_table(rows):
 LEVELS = {"red": gettext_lazy("红牌"), "yellow": gettext_lazy("黄牌")}
 
 
-def warnings_table(tasks):
-    def rows():
+def warnings_table(rows):
+    """`rows`: tuples of `warnings.ROW_FIELDS`."""
+
+    def cells():
         # Labels translated once, not per row: a report's file lists every
         # warned task, and a gettext per cell was a third of writing them.
         levels = {level: str(label) for level, label in LEVELS.items()}
         states = {state: str(label) for state, label in ReviewTaskState.choices}
         overdue, remaining = _("超期"), _("剩余")
-        for task in tasks:
-            left = getattr(task, "working_days_left", None)
+        for level, department, matter, project, number, place, state, due, left, deadline in rows:
             yield [
-                levels[task.level],
-                task.department.name,
-                task.matter.name,
-                task.application.project.name,
-                task.application.number,
-                task.jurisdiction.name,
-                states.get(task.state, task.state),
-                task.due_on,
+                levels[level],
+                department,
+                matter,
+                project,
+                number,
+                place,
+                states.get(state, state),
+                due,
                 None if left is None else -left if left < 0 else left,
                 overdue if left is not None and left < 0 else remaining if left is not None else "",
-                task.escalation_deadline,
+                deadline,
             ]
 
     return Table(
@@ -117,7 +118,7 @@ def warnings_table(tasks):
             _("超期/剩余"),
             _("督办限期"),
         ],
-        rows(),
+        cells(),
         _("当前没有红牌或黄牌预警。"),
     )
 
@@ -206,18 +207,20 @@ def projects_summary_table(summary):
     )
 
 
-def projects_table(projects):
-    def rows():
+def projects_table(rows):
+    """`rows`: tuples as `target.project_rows` yields."""
+
+    def cells():
         statuses = {status: str(label) for status, label in STATUS_LABELS.items()}
-        for project in projects:
+        for name, place, enterprise, first, permit, elapsed, status in rows:
             yield [
-                project.name,
-                project.jurisdiction.name,
-                project.enterprise.name,
-                local_date(project.first_submitted),
-                local_date(project.permit_decided),
-                project.elapsed,
-                statuses[project.status],
+                name,
+                place,
+                enterprise,
+                local_date(first),
+                local_date(permit),
+                elapsed,
+                statuses[status],
             ]
 
     return Table(
@@ -232,7 +235,7 @@ def projects_table(projects):
             _("累计工作日"),
             _("状态"),
         ],
-        rows(),
+        cells(),
         _("没有超期或有超期风险的项目。"),
     )
 
