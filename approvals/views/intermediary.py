@@ -3,7 +3,6 @@ service type, picking one for a need, recording start and finish, rating.
 Anyone who does not act for the project gets a 404."""
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +16,7 @@ from stages.models import Stage
 from ..models import Project
 from ..models.intermediary import Intermediary, IntermediaryEngagement, ServiceType
 from ..services import intermediary as service
-from ..services.errors import ServiceError
-from .helpers import report_form_errors, report_service_error
+from .helpers import perform
 
 
 class PickForm(forms.Form):
@@ -122,23 +120,25 @@ def pick(request, pk):
     project = acting_project(request.user, pk)
     service_type = request.POST.get("service_type", "")
     form = PickForm(request.POST, service_type=service_type)
-    if form.is_valid():
+
+    def pick_one():
         data = form.cleaned_data
-        _attempt(
-            request,
-            lambda: service.pick(
-                project.pk,
-                request.user,
-                data["service_type"],
-                data["intermediary"].pk,
-                data["need"],
-                data["stage"].pk if data["stage"] else None,
-            ),
-            _("已选取中介机构。服务开始后请登记开始日期。"),
+        service.pick(
+            project.pk,
+            request.user,
+            data["service_type"],
+            data["intermediary"].pk,
+            data["need"],
+            data["stage"].pk if data["stage"] else None,
         )
-    else:
-        report_form_errors(request, form)
-    return redirect("intermediary_list", pk=pk)
+
+    return perform(
+        request,
+        pick_one,
+        _("已选取中介机构。服务开始后请登记开始日期。"),
+        redirect("intermediary_list", pk=pk),
+        form,
+    )
 
 
 def _dated(action, success):
@@ -147,15 +147,13 @@ def _dated(action, success):
     def view(request, pk, engagement_pk):
         engagement = _engagement(request.user, pk, engagement_pk)
         form = DateForm(request.POST)
-        if form.is_valid():
-            _attempt(
-                request,
-                lambda: action(engagement.pk, request.user, form.cleaned_data["day"]),
-                success,
-            )
-        else:
-            report_form_errors(request, form)
-        return redirect("intermediary_list", pk=pk)
+        return perform(
+            request,
+            lambda: action(engagement.pk, request.user, form.cleaned_data["day"]),
+            success,
+            redirect("intermediary_list", pk=pk),
+            form,
+        )
 
     return view
 
@@ -169,34 +167,24 @@ finish = _dated(service.finish, gettext_lazy("已登记服务完成日期，请�
 def rate(request, pk, engagement_pk):
     engagement = _engagement(request.user, pk, engagement_pk)
     form = RateForm(request.POST)
-    if form.is_valid():
-        _attempt(
-            request,
-            lambda: service.rate(
-                engagement.pk,
-                request.user,
-                form.cleaned_data["rating"],
-                form.cleaned_data["comment"],
-            ),
-            _("感谢您的评价。"),
-        )
-    else:
-        report_form_errors(request, form)
-    return redirect("intermediary_list", pk=pk)
+    return perform(
+        request,
+        lambda: service.rate(
+            engagement.pk, request.user, form.cleaned_data["rating"], form.cleaned_data["comment"]
+        ),
+        _("感谢您的评价。"),
+        redirect("intermediary_list", pk=pk),
+        form,
+    )
 
 
 @login_required
 @require_POST
 def cancel(request, pk, engagement_pk):
     engagement = _engagement(request.user, pk, engagement_pk)
-    _attempt(request, lambda: service.cancel(engagement.pk, request.user), _("已取消该委托。"))
-    return redirect("intermediary_list", pk=pk)
-
-
-def _attempt(request, call, success):
-    try:
-        call()
-    except ServiceError as error:
-        report_service_error(request, error)
-    else:
-        messages.success(request, success)
+    return perform(
+        request,
+        lambda: service.cancel(engagement.pk, request.user),
+        _("已取消该委托。"),
+        redirect("intermediary_list", pk=pk),
+    )

@@ -29,7 +29,7 @@ from ..models.joint import (
 )
 from ..services import joint as service
 from ..services.errors import ServiceError
-from .helpers import report_form_errors, report_service_error, visible_application
+from .helpers import perform, report_form_errors, report_service_error, visible_application
 
 
 class JointForm(forms.Form):
@@ -136,16 +136,6 @@ def _rounds(session):
     )
 
 
-def _attempt(request, call, success):
-    try:
-        call()
-    except ServiceError as error:
-        report_service_error(request, error)
-        return False
-    messages.success(request, success)
-    return True
-
-
 @login_required
 def session_list(request):
     # Open sessions first, then the most recently closed.
@@ -236,17 +226,15 @@ def session_detail(request, pk):
 def add_participant(request, pk):
     session = _visible_session(request.user, pk)
     form = ParticipantForm(request.POST)
-    if form.is_valid():
-        _attempt(
-            request,
-            lambda: service.add_participant(
-                session.pk, request.user, form.cleaned_data["department"].pk
-            ),
-            _("已增加参加部门，其意见为办结所必需。"),
-        )
-    else:
-        report_form_errors(request, form)
-    return redirect("joint_session_detail", pk=pk)
+    return perform(
+        request,
+        lambda: service.add_participant(
+            session.pk, request.user, form.cleaned_data["department"].pk
+        ),
+        _("已增加参加部门，其意见为办结所必需。"),
+        redirect("joint_session_detail", pk=pk),
+        form,
+    )
 
 
 @login_required
@@ -254,17 +242,15 @@ def add_participant(request, pk):
 def record_opinion(request, pk):
     session = _visible_session(request.user, pk)
     form = OpinionForm(request.POST)
-    if form.is_valid():
-        _attempt(
-            request,
-            lambda: service.record_opinion(
-                session.pk, request.user, form.cleaned_data["result"], form.cleaned_data["text"]
-            ),
-            _("本部门会审意见已记录。"),
-        )
-    else:
-        report_form_errors(request, form)
-    return redirect("joint_session_detail", pk=pk)
+    return perform(
+        request,
+        lambda: service.record_opinion(
+            session.pk, request.user, form.cleaned_data["result"], form.cleaned_data["text"]
+        ),
+        _("本部门会审意见已记录。"),
+        redirect("joint_session_detail", pk=pk),
+        form,
+    )
 
 
 @login_required
@@ -272,22 +258,21 @@ def record_opinion(request, pk):
 def close_round(request, pk):
     session = _visible_session(request.user, pk)
     form = CloseForm(request.POST, session=session)
-    if form.is_valid():
-        _attempt(
-            request,
-            lambda: service.close_round(
-                session.pk,
-                request.user,
-                form.cleaned_data["result"],
-                form.cleaned_data["consolidated_opinion"],
-            ),
-            _("已汇总办结，会审纪要正在生成。")
-            if form.cleaned_data["result"] != JointResult.REVISE
-            else _("汇总意见已送达申请人，待其提交修改后的图纸。"),
-        )
-    else:
-        report_form_errors(request, form)
-    return redirect("joint_session_detail", pk=pk)
+    revise = request.POST.get("result") == JointResult.REVISE
+    return perform(
+        request,
+        lambda: service.close_round(
+            session.pk,
+            request.user,
+            form.cleaned_data["result"],
+            form.cleaned_data["consolidated_opinion"],
+        ),
+        _("汇总意见已送达申请人，待其提交修改后的图纸。")
+        if revise
+        else _("已汇总办结，会审纪要正在生成。"),
+        redirect("joint_session_detail", pk=pk),
+        form,
+    )
 
 
 @login_required
@@ -295,18 +280,19 @@ def close_round(request, pk):
 def next_round(request, pk):
     session = _visible_session(request.user, pk)
     form = ScheduleForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        _attempt(
-            request,
-            lambda: service.schedule_round(
-                session.pk, request.user, data["scheduled_for"], data["place"], data["note"]
-            ),
-            _("下一轮会审已安排。"),
-        )
-    else:
-        report_form_errors(request, form)
-    return redirect("joint_session_detail", pk=pk)
+    return perform(
+        request,
+        lambda: service.schedule_round(
+            session.pk,
+            request.user,
+            form.cleaned_data["scheduled_for"],
+            form.cleaned_data["place"],
+            form.cleaned_data["note"],
+        ),
+        _("下一轮会审已安排。"),
+        redirect("joint_session_detail", pk=pk),
+        form,
+    )
 
 
 @login_required
@@ -358,18 +344,18 @@ def application_session(request, pk, session_pk):
 def submit_revision(request, pk, session_pk):
     session = _applicant_session(request.user, pk, session_pk)
     form = RevisionForm(request.POST)
-    form.is_valid()
-    _attempt(
+    return perform(
         request,
         lambda: service.submit_revision(
             session.pk,
             request.user,
             request.FILES.getlist("files"),
-            form.cleaned_data.get("note", ""),
+            form.cleaned_data["note"],
         ),
         _("修改后的图纸已提交，审查时限恢复计算。"),
+        redirect("joint_application_session", pk=pk, session_pk=session_pk),
+        form,
     )
-    return redirect("joint_application_session", pk=pk, session_pk=session_pk)
 
 
 @login_required
