@@ -131,7 +131,8 @@ def test_the_verify_page_reads_a_bounded_number_of_queries(
     client, issued, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(2):
-        verify_page(client, issued.number)
+        response = verify_page(client, issued.number)
+    assert response.status_code == 200 and issued.number in response.content.decode()
 
 
 # --- Revocation ------------------------------------------------------------------
